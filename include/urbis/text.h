@@ -1,0 +1,101 @@
+/* text.h — Unicode text for matching: validation, folding, tokenisation.
+ *
+ * Matching ignores case, normalisation form and diacritics; the original
+ * text is kept for display. Every term in the index and every word of a
+ * query goes through urb_fold(), so the two sides always agree.
+ *
+ * Folding, in order: NFKC compatibility forms (fullwidth, ligatures),
+ * Unicode case folding (ß -> ss), then diacritics removed for Latin, Greek
+ * and Arabic (harakat, tatweel) and Hebrew niqqud; letters with no
+ * decomposition fold too (ł->l, ø->o, đ->d, æ->ae, œ->oe, ı->i, þ->th).
+ * Marks that carry meaning are kept: Cyrillic й/ї, Devanagari, Thai,
+ * Japanese dakuten. The result is NFC.
+ *
+ * No allocation per token: a tokenizer owns one buffer it reuses.
+ */
+#ifndef URBIS_TEXT_H
+#define URBIS_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest term kept, in bytes (Xapian's limit is 245 with its prefix). */
+#define URB_TERM_MAX 200
+
+typedef enum urb_script {
+    URB_SCRIPT_OTHER = 0, URB_SCRIPT_LATIN, URB_SCRIPT_GREEK,
+    URB_SCRIPT_CYRILLIC, URB_SCRIPT_ARMENIAN, URB_SCRIPT_HEBREW,
+    URB_SCRIPT_ARABIC, URB_SCRIPT_DEVANAGARI, URB_SCRIPT_THAI,
+    URB_SCRIPT_HAN, URB_SCRIPT_HIRAGANA, URB_SCRIPT_KATAKANA,
+    URB_SCRIPT_HANGUL, URB_SCRIPT_DIGIT
+} urb_script_t;
+
+/* Script of one code point (Common/Inherited give URB_SCRIPT_OTHER). */
+urb_script_t urb_script_of(int32_t cp);
+/* Scripts written without spaces between words: Han, kana, Hangul, Thai. */
+bool urb_script_unspaced(urb_script_t s);
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or
+ * code points past U+10FFFF). *bad, if given, gets the first bad offset. */
+bool urb_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Windows-1252 to UTF-8; the five undefined bytes become U+FFFD.
+ * Returns a malloc'd NUL-terminated string (caller frees), NULL on OOM. */
+char *urb_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
+
+/* A NUL byte, or more than 10% control bytes other than TAB, CR, LF, FF. */
+bool urb_looks_binary(const char *s, size_t len);
+
+/* Decode one code point at s (len > 0, valid UTF-8); returns its length. */
+size_t urb_utf8_decode(const char *s, size_t len, int32_t *cp);
+
+/* A growable byte buffer, reused across calls. */
+typedef struct urb_buf {
+    char *data;
+    size_t len, cap;
+} urb_buf_t;
+int urb_buf_reserve(urb_buf_t *b, size_t extra); /* 0, or -1 on OOM */
+int urb_buf_append(urb_buf_t *b, const char *s, size_t len);
+void urb_buf_free(urb_buf_t *b);
+
+/* Folds s[0..len) (valid UTF-8) for matching into `out`, replacing its
+ * contents; NUL-terminated. Returns 0, or -1 on OOM. Works on whole text
+ * too (spaces and punctuation pass through folded by NFKC/casefold). */
+int urb_fold(const char *s, size_t len, urb_buf_t *out);
+
+/* Case folding and NFKC only, diacritics kept: the exact form. */
+int urb_fold_case(const char *s, size_t len, urb_buf_t *out);
+
+/* ---- Tokenizer ---------------------------------------------------------- */
+
+enum {
+    URB_TOK_NGRAM = 1, /* one character of an unspaced script (Han, kana,
+                          Hangul): consecutive positions form the word */
+    URB_TOK_THAI = 2,  /* a Thai word found by libthai's dictionary */
+    URB_TOK_NUMBER = 4 /* digits only */
+};
+
+typedef struct urb_token {
+    size_t start, end;     /* byte offsets of the word in the source */
+    const char *term;      /* folded form, NUL-terminated; owned by the
+                              tokenizer, valid until its next call */
+    size_t term_len;
+    urb_script_t script;
+    unsigned flags;
+} urb_token_t;
+
+/* Words are maximal runs of letters, marks and digits; apostrophes and
+ * hyphens split words (l'intégration -> l, integration). Each character
+ * of Han/kana/Hangul is a token of its own; Thai runs are cut into words
+ * by libthai. Terms longer than URB_TERM_MAX bytes are skipped. */
+typedef struct urb_tokenizer urb_tokenizer_t;
+
+urb_tokenizer_t *urb_tokenizer_new(void); /* NULL on OOM; caller frees */
+void urb_tokenizer_free(urb_tokenizer_t *tz);
+/* Starts on text[0..len) (valid UTF-8), which must outlive the walk. */
+void urb_tokenizer_reset(urb_tokenizer_t *tz, const char *text, size_t len);
+/* 1 with *tok filled, 0 at the end, -1 on OOM. */
+int urb_tokenizer_next(urb_tokenizer_t *tz, urb_token_t *tok);
+
+#endif
