@@ -52,6 +52,9 @@ enum {
     URB_SLOT_CITY = 3,
     URB_SLOT_NETWORKS = 4, /* list joined by URB_LIST_SEP */
     URB_SLOT_YEARSTR = 5,  /* year as decimal text, for the year facet */
+    URB_SLOT_YEAR_NEG = 6, /* sortable-encoded -year: sorting it descending
+                              gives oldest first with year-less reports
+                              last, as an empty value sorts lowest */
 };
 #define URB_LIST_SEP '\x1f'
 

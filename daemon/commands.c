@@ -1,0 +1,513 @@
+#include "commands.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "search.h"
+#include "urbis/json.h"
+
+/* ---- Option checking ----------------------------------------------------- */
+
+/* Answers ERR bad_argument for an option the command does not take, or
+ * one given twice that may not be; true when all are known. `names` is
+ * NULL-terminated; `repeatable` names the one option that may repeat. */
+static bool check_options(urb_req_t *req, const urb_request_t *rq,
+                          const char *const *names, const char *repeatable)
+{
+    unsigned seen = 0;
+    for (size_t i = 0; i < rq->n_options; i++) {
+        urb_str_t name = rq->options[i].name;
+        int k = -1;
+        for (int n = 0; names && names[n]; n++)
+            if (strlen(names[n]) == name.n && memcmp(names[n], name.p, name.n) == 0)
+                k = n;
+        if (k < 0) {
+            urb_req_err(req, URB_ERR_BAD_ARGUMENT, "unknown option %.*s",
+                        (int)name.n, name.p);
+            return false;
+        }
+        if ((seen & (1u << k)) && !(repeatable && strcmp(names[k], repeatable) == 0)) {
+            urb_req_err(req, URB_ERR_BAD_ARGUMENT, "option %s given twice",
+                        names[k]);
+            return false;
+        }
+        seen |= 1u << k;
+    }
+    return true;
+}
+
+static bool opt_is(const urb_option_t *o, const char *name)
+{
+    return o->name.n == strlen(name) && memcmp(o->name.p, name, o->name.n) == 0;
+}
+
+static bool bad_value(urb_req_t *req, const urb_option_t *o, const char *want)
+{
+    urb_req_err(req, URB_ERR_BAD_ARGUMENT, "%.*s=%.*s: want %s",
+                (int)o->name.n, o->name.p, (int)o->value.n, o->value.p, want);
+    return false;
+}
+
+static bool opt_uint(urb_req_t *req, const urb_option_t *o, unsigned min,
+                     unsigned max, unsigned *out)
+{
+    uint64_t v;
+    if (urb_proto_parse_uint(o->value, min, max, &v) < 0) {
+        char want[64];
+        snprintf(want, sizeof want, "a whole number from %u to %u", min, max);
+        return bad_value(req, o, want);
+    }
+    *out = (unsigned)v;
+    return true;
+}
+
+static bool opt_bool(urb_req_t *req, const urb_option_t *o, bool *out)
+{
+    return urb_proto_parse_bool(o->value, out) == 0 || bad_value(req, o, "0 or 1");
+}
+
+/* lang=xx (a known code) or lang=auto; out gets "" for auto. */
+static bool opt_lang(urb_req_t *req, const urb_option_t *o, char out[8])
+{
+    urb_str_t v = o->value;
+    if (urb_str_ieq(v, "auto")) {
+        out[0] = '\0';
+        return true;
+    }
+    if (v.n == 2 && v.p[0] >= 'a' && v.p[0] <= 'z' && v.p[1] >= 'a' &&
+        v.p[1] <= 'z') {
+        memcpy(out, v.p, 2);
+        out[2] = '\0';
+        return true;
+    }
+    return bad_value(req, o, "an ISO 639-1 code or auto");
+}
+
+static char *dup_str(urb_str_t s)
+{
+    char *p = malloc(s.n + 1);
+    if (p) {
+        memcpy(p, s.p, s.n);
+        p[s.n] = '\0';
+    }
+    return p;
+}
+
+/* ---- Commands answered on the loop thread -------------------------------- */
+
+/* Starts an OK reply's JSON in the connection's scratch buffer. */
+#define REPLY_BEGIN(srv, j)                                                    \
+    urb_json_t j;                                                              \
+    (srv)->scratch.len = 0;                                                    \
+    urb_json_init(&j, &(srv)->scratch);                                        \
+    urb_json_obj_begin(&j)
+
+static void reply_end(urb_req_t *req, urb_json_t *j)
+{
+    urb_server_t *srv = req->srv;
+    urb_json_obj_end(j);
+    if (urb_json_finish(j) < 0)
+        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
+    else
+        urb_req_ok(req, srv->scratch.data, srv->scratch.len);
+}
+
+static void cmd_ping(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    (void)c, (void)rq;
+    static const char pong[] = "{\"pong\":true}";
+    urb_req_ok(req, pong, sizeof pong - 1);
+}
+
+static void cmd_hello(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    (void)c, (void)rq;
+    REPLY_BEGIN(req->srv, j);
+    urb_json_key(&j, "server");
+    urb_json_str(&j, "urbisd", 6);
+    urb_json_key(&j, "version");
+    urb_json_str(&j, URBIS_VERSION, strlen(URBIS_VERSION));
+    urb_json_key(&j, "protocol");
+    urb_json_uint(&j, 1);
+    urb_json_key(&j, "documents");
+    urb_json_uint(&j, atomic_load(&req->srv->engine->documents));
+    reply_end(req, &j);
+}
+
+static void cmd_stats(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    (void)c, (void)rq;
+    urb_server_t *srv = req->srv;
+    urb_engine_t *e = srv->engine;
+    REPLY_BEGIN(srv, j);
+    urb_json_key(&j, "documents");
+    urb_json_uint(&j, atomic_load(&e->documents));
+    urb_json_key(&j, "generation");
+    urb_json_str(&j, e->gen, strlen(e->gen));
+    urb_json_key(&j, "uptime_s");
+    urb_json_uint(&j, (uv_now(srv->loop) - srv->started_ms) / 1000);
+    urb_json_key(&j, "connections");
+    urb_json_uint(&j, srv->nconns);
+    urb_json_key(&j, "connections_total");
+    urb_json_uint(&j, srv->connections_total);
+    urb_json_key(&j, "requests");
+    urb_json_uint(&j, srv->requests);
+    urb_json_key(&j, "errors");
+    urb_json_uint(&j, srv->errors);
+    urb_json_key(&j, "queued");
+    urb_json_uint(&j, urb_pool_pending(srv->pool));
+    urb_json_key(&j, "latency_us");
+    urb_json_obj_begin(&j);
+    static const struct {
+        const char *name;
+        double q;
+    } qs[] = {{"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}, {"p999", 0.999}};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        urb_json_key(&j, qs[i].name);
+        urb_json_uint(&j, urb_hist_quantile(&srv->latency, qs[i].q));
+    }
+    urb_json_obj_end(&j);
+    reply_end(req, &j);
+}
+
+static void cmd_reload(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    (void)c, (void)rq;
+    urb_engine_t *e = req->srv->engine;
+    if (urb_engine_check(e) < 0) {
+        urb_req_err(req, URB_ERR_UNAVAILABLE,
+                    "the newest index does not open; still serving %s", e->gen);
+        return;
+    }
+    REPLY_BEGIN(req->srv, j);
+    urb_json_key(&j, "generation");
+    urb_json_str(&j, e->gen, strlen(e->gen));
+    urb_json_key(&j, "documents");
+    urb_json_uint(&j, atomic_load(&e->documents));
+    reply_end(req, &j);
+}
+
+/* Compares in time that depends on the length of b only. */
+static bool equal_const_time(const char *a, size_t an, const char *b, size_t bn)
+{
+    unsigned char diff = an != bn;
+    for (size_t i = 0; i < bn; i++)
+        diff |= (unsigned char)(a[i < an ? i : 0] ^ b[i]);
+    return diff == 0 && an > 0;
+}
+
+static void cmd_auth(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    const char *token = req->srv->admin_token;
+    if (!token || !equal_const_time(rq->text.p, rq->text.n, token, strlen(token))) {
+        urb_req_err(req, URB_ERR_FORBIDDEN, "wrong token");
+        return;
+    }
+    c->admin = true;
+    static const char ok[] = "{\"admin\":true}";
+    urb_req_ok(req, ok, sizeof ok - 1);
+}
+
+static void cmd_quit(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    (void)rq;
+    static const char bye[] = "{\"bye\":true}";
+    urb_req_ok(req, bye, sizeof bye - 1);
+    urb_conn_quit(c);
+}
+
+static void cmd_help(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    (void)c, (void)rq;
+    REPLY_BEGIN(req->srv, j);
+    urb_json_key(&j, "protocol");
+    urb_json_uint(&j, 1);
+    urb_json_key(&j, "commands");
+    urb_json_arr_begin(&j);
+    for (const urb_command_t *cmd = urb_commands; cmd->name; cmd++)
+        urb_json_str(&j, cmd->usage, strlen(cmd->usage));
+    urb_json_arr_end(&j);
+    reply_end(req, &j);
+}
+
+/* ---- Commands run on workers --------------------------------------------- */
+
+static void free_search(void *p)
+{
+    urb_search_args_t *a = p;
+    for (size_t i = 0; i < a->n_filters; i++)
+        free(a->filters[i].value);
+    free(a->text);
+    free(a);
+}
+
+/* year:2015, year:2015..2020, year:2015.., year:..2020 */
+static bool parse_years(const char *s, size_t n, int *lo, int *hi)
+{
+    const char *dots = memchr(s, '.', n);
+    char a[8] = "", b[8] = "";
+    size_t an = dots ? (size_t)(dots - s) : n;
+    if (dots && (dots + 1 >= s + n || dots[1] != '.'))
+        return false;
+    size_t bn = dots ? n - an - 2 : 0;
+    if (an >= sizeof a || bn >= sizeof b || (an == 0 && bn == 0))
+        return false;
+    memcpy(a, s, an);
+    memcpy(b, dots ? dots + 2 : "", bn);
+    uint64_t v;
+    *lo = *hi = 0;
+    if (an) {
+        if (urb_proto_parse_uint((urb_str_t){a, an}, 1, 9999, &v) < 0)
+            return false;
+        *lo = (int)v;
+    }
+    if (bn) {
+        if (urb_proto_parse_uint((urb_str_t){b, bn}, 1, 9999, &v) < 0)
+            return false;
+        *hi = (int)v;
+    }
+    if (!dots)
+        *hi = *lo;
+    return !(*lo && *hi && *lo > *hi);
+}
+
+static bool parse_filter(urb_req_t *req, const urb_option_t *o,
+                         urb_search_args_t *a, urb_buf_t *fold)
+{
+    const char *colon = memchr(o->value.p, ':', o->value.n);
+    if (!colon)
+        return bad_value(req, o, "field:value");
+    size_t flen = (size_t)(colon - o->value.p);
+    int field = urb_field_parse(o->value.p, flen);
+    const char *v = colon + 1;
+    size_t vn = o->value.n - flen - 1;
+    if (field < 0)
+        return bad_value(req, o, "a field of lang, country, city, network, year");
+    if (vn == 0)
+        return bad_value(req, o, "a value after the field");
+    if (a->n_filters == URB_MAX_FILTERS) {
+        urb_req_err(req, URB_ERR_BAD_ARGUMENT, "more than %d filters",
+                    URB_MAX_FILTERS);
+        return false;
+    }
+    urb_filter_t *f = &a->filters[a->n_filters];
+    f->field = field;
+    if (field == URB_F_YEAR) {
+        if (!parse_years(v, vn, &f->year_lo, &f->year_hi))
+            return bad_value(req, o, "year:YYYY or year:YYYY..YYYY");
+    } else {
+        if (urb_fold(v, vn, fold) < 0 || !(f->value = strdup(fold->data))) {
+            urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
+            return false;
+        }
+    }
+    a->n_filters++;
+    return true;
+}
+
+static bool parse_facets(urb_req_t *req, const urb_option_t *o, unsigned *mask)
+{
+    const char *p = o->value.p, *end = p + o->value.n;
+    while (p < end) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *stop = comma ? comma : end;
+        int f = urb_field_parse(p, (size_t)(stop - p));
+        if (f < 0)
+            return bad_value(req, o, "fields among lang, country, city, network, year");
+        *mask |= 1u << f;
+        p = stop + (comma != NULL);
+    }
+    return true;
+}
+
+static void run_search(urb_req_t *req, void *worker)
+{
+    req->failed = !urb_search_run(worker, req->args, &req->result);
+}
+
+static void cmd_search(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    (void)c;
+    static const char *const names[] = {"limit", "offset", "lang", "filter",
+                                        "facets", "op", "sort", "snippets",
+                                        "xl", NULL};
+    static const char *const ops[] = {"and", "or", NULL};
+    static const char *const sorts[] = {"relevance", "year", "-year", NULL};
+    if (!check_options(req, rq, names, "filter"))
+        return;
+    urb_search_args_t *a = calloc(1, sizeof *a);
+    if (!a) {
+        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
+        return;
+    }
+    req->args = a;
+    a->limit = 10;
+    a->snippets = true;
+    bool xl_given = false;
+    for (size_t i = 0; i < rq->n_options; i++) {
+        const urb_option_t *o = &rq->options[i];
+        int k;
+        bool ok = true;
+        if (opt_is(o, "limit"))
+            ok = opt_uint(req, o, 0, 100, &a->limit);
+        else if (opt_is(o, "offset"))
+            ok = opt_uint(req, o, 0, 10000, &a->offset);
+        else if (opt_is(o, "lang"))
+            ok = opt_lang(req, o, a->lang);
+        else if (opt_is(o, "filter"))
+            ok = parse_filter(req, o, a, &req->srv->scratch);
+        else if (opt_is(o, "facets"))
+            ok = parse_facets(req, o, &a->facets);
+        else if (opt_is(o, "op")) {
+            ok = urb_proto_parse_choice(o->value, ops, &k) == 0 ||
+                 bad_value(req, o, "and or or");
+            a->op_or = ok && k == 1;
+        } else if (opt_is(o, "sort")) {
+            ok = urb_proto_parse_choice(o->value, sorts, &k) == 0 ||
+                 bad_value(req, o, "relevance, year or -year");
+            a->sort = !ok ? 0 : k == 0 ? 0 : k == 1 ? 1 : -1;
+            a->sort_given = true;
+        } else if (opt_is(o, "snippets"))
+            ok = opt_bool(req, o, &a->snippets);
+        else if (opt_is(o, "xl")) {
+            ok = opt_bool(req, o, &a->xl);
+            xl_given = true;
+        }
+        if (!ok)
+            return;
+    }
+    if (!xl_given)
+        a->xl = a->lang[0] == '\0';
+    if (rq->text.n == 0 && a->n_filters == 0) {
+        urb_req_err(req, URB_ERR_SYNTAX, "empty query: give words or a filter");
+        return;
+    }
+    if (!(a->text = dup_str(rq->text))) {
+        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
+        return;
+    }
+    a->text_len = rq->text.n;
+    urb_req_submit(req);
+}
+
+static void free_suggest(void *p)
+{
+    urb_suggest_args_t *a = p;
+    free(a->text);
+    free(a);
+}
+
+static void run_suggest(urb_req_t *req, void *worker)
+{
+    req->failed = !urb_suggest_run(worker, req->args, &req->result);
+}
+
+static void cmd_suggest(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    (void)c;
+    static const char *const names[] = {"limit", "lang", NULL};
+    if (!check_options(req, rq, names, NULL))
+        return;
+    urb_suggest_args_t *a = calloc(1, sizeof *a);
+    if (!a) {
+        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
+        return;
+    }
+    req->args = a;
+    a->limit = 8;
+    for (size_t i = 0; i < rq->n_options; i++) {
+        const urb_option_t *o = &rq->options[i];
+        bool ok = opt_is(o, "limit") ? opt_uint(req, o, 1, 50, &a->limit)
+                                     : opt_lang(req, o, a->lang);
+        if (!ok)
+            return;
+    }
+    if (rq->text.n == 0) {
+        urb_req_err(req, URB_ERR_SYNTAX, "SUGGEST wants text to complete");
+        return;
+    }
+    if (!(a->text = dup_str(rq->text))) {
+        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
+        return;
+    }
+    a->text_len = rq->text.n;
+    urb_req_submit(req);
+}
+
+static void free_get(void *p)
+{
+    urb_get_args_t *a = p;
+    free(a->id);
+    free(a);
+}
+
+static void run_get(urb_req_t *req, void *worker)
+{
+    req->failed = !urb_get_run(worker, req->args, &req->result);
+}
+
+static void cmd_get(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    (void)c;
+    if (!check_options(req, rq, NULL, NULL))
+        return;
+    if (rq->text.n == 0) {
+        urb_req_err(req, URB_ERR_SYNTAX, "GET wants an id");
+        return;
+    }
+    urb_get_args_t *a = calloc(1, sizeof *a);
+    if (!a || !(a->id = dup_str(rq->text))) {
+        free(a);
+        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
+        return;
+    }
+    a->id_len = rq->text.n;
+    req->args = a;
+    urb_req_submit(req);
+}
+
+/* ---- The table ----------------------------------------------------------- */
+
+const urb_command_t urb_commands[] = {
+    {.name = "PING", .usage = "PING", .handle = cmd_ping},
+    {.name = "HELLO", .usage = "HELLO", .handle = cmd_hello},
+    {.name = "SEARCH",
+     .usage = "SEARCH [limit=N] [offset=N] [lang=xx|auto] [filter=field:value]... "
+              "[facets=f,...] [op=and|or] [sort=relevance|year|-year] "
+              "[snippets=0|1] [xl=0|1] [--] query",
+     .handle = cmd_search, .run = run_search, .free_args = free_search},
+    {.name = "SUGGEST", .usage = "SUGGEST [limit=N] [lang=xx] text",
+     .handle = cmd_suggest, .run = run_suggest, .free_args = free_suggest},
+    {.name = "GET", .usage = "GET id", .handle = cmd_get, .run = run_get,
+     .free_args = free_get},
+    {.name = "STATS", .usage = "STATS", .handle = cmd_stats},
+    {.name = "RELOAD", .usage = "RELOAD", .admin = true, .handle = cmd_reload},
+    {.name = "AUTH", .usage = "AUTH token", .handle = cmd_auth},
+    {.name = "QUIT", .usage = "QUIT", .handle = cmd_quit},
+    {.name = "HELP", .usage = "HELP", .handle = cmd_help},
+    {.name = NULL},
+};
+
+void urb_command_dispatch(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    const urb_command_t *cmd = urb_commands;
+    while (cmd->name && !urb_str_ieq(rq->verb, cmd->name))
+        cmd++;
+    if (!cmd->name) {
+        urb_req_err(req, URB_ERR_UNKNOWN_COMMAND, "unknown command %.*s",
+                    (int)(rq->verb.n > 64 ? 64 : rq->verb.n), rq->verb.p);
+        return;
+    }
+    req->cmd = cmd;
+    if (cmd->admin && !c->is_unix && !c->admin) {
+        urb_req_err(req, URB_ERR_FORBIDDEN,
+                    "%s needs the Unix socket or AUTH first", cmd->name);
+        return;
+    }
+    /* Commands without options must not be given some. */
+    if (!cmd->run && cmd->handle != cmd_auth && rq->n_options &&
+        !check_options(req, rq, NULL, NULL))
+        return;
+    cmd->handle(c, req, rq);
+}
