@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "search.h"
@@ -467,6 +468,45 @@ static void cmd_get(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
     urb_req_submit(req);
 }
 
+/* DEBUG SLEEP ms: holds a worker, to test timeouts, draining and
+ * backpressure deterministically. Only with --debug-commands. */
+static void run_debug(urb_req_t *req, void *worker)
+{
+    (void)worker;
+    unsigned ms = *(unsigned *)req->args;
+    usleep(ms * 1000u);
+    req->result.len = 0;
+    char json[64];
+    snprintf(json, sizeof json, "OK {\"slept_ms\":%u}\n", ms);
+    req->failed = urb_buf_append(&req->result, json, strlen(json)) < 0;
+}
+
+static void cmd_debug(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
+{
+    (void)c;
+    if (!req->srv->cfg->debug_commands) {
+        urb_req_err(req, URB_ERR_UNKNOWN_COMMAND, "unknown command DEBUG");
+        return;
+    }
+    const char *sp = memchr(rq->text.p, ' ', rq->text.n);
+    urb_str_t sub = {rq->text.p, sp ? (size_t)(sp - rq->text.p) : rq->text.n};
+    urb_str_t arg = {sp ? sp + 1 : "", sp ? rq->text.n - sub.n - 1 : 0};
+    uint64_t ms;
+    if (!urb_str_ieq(sub, "sleep") ||
+        urb_proto_parse_uint(arg, 0, 60000, &ms) < 0) {
+        urb_req_err(req, URB_ERR_SYNTAX, "DEBUG SLEEP ms");
+        return;
+    }
+    unsigned *a = malloc(sizeof *a);
+    if (!a) {
+        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
+        return;
+    }
+    *a = (unsigned)ms;
+    req->args = a;
+    urb_req_submit(req);
+}
+
 /* ---- The table ----------------------------------------------------------- */
 
 const urb_command_t urb_commands[] = {
@@ -486,6 +526,8 @@ const urb_command_t urb_commands[] = {
     {.name = "AUTH", .usage = "AUTH token", .handle = cmd_auth},
     {.name = "QUIT", .usage = "QUIT", .handle = cmd_quit},
     {.name = "HELP", .usage = "HELP", .handle = cmd_help},
+    {.name = "DEBUG", .usage = "DEBUG SLEEP ms (with --debug-commands)",
+     .admin = true, .handle = cmd_debug, .run = run_debug, .free_args = free},
     {.name = NULL},
 };
 

@@ -27,6 +27,7 @@ static void usage(FILE *f)
         "  --max-line N              longest request line (default 16384)\n"
         "  --admin-token-file FILE   token for AUTH (RELOAD over TCP)\n"
         "  --log-level LEVEL         debug, info, warn, error (default info)\n"
+        "  --debug-commands          enable DEBUG SLEEP (tests only)\n"
         "  --version, --help\n");
 }
 
@@ -105,7 +106,7 @@ int main(int argc, char **argv)
         .max_output = 4u << 20,
     };
     enum { O_LISTEN = 256, O_SOCKET, O_NOTCP, O_THREADS, O_MAXCONN, O_TIMEOUT,
-           O_IDLE, O_MAXLINE, O_TOKEN, O_LOGLEVEL, O_VERSION, O_HELP, O_INDEX };
+           O_IDLE, O_MAXLINE, O_TOKEN, O_LOGLEVEL, O_DEBUG, O_VERSION, O_HELP, O_INDEX };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX},
         {"listen", required_argument, NULL, O_LISTEN},
@@ -118,6 +119,7 @@ int main(int argc, char **argv)
         {"max-line", required_argument, NULL, O_MAXLINE},
         {"admin-token-file", required_argument, NULL, O_TOKEN},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
+        {"debug-commands", no_argument, NULL, O_DEBUG},
         {"version", no_argument, NULL, O_VERSION},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
@@ -146,6 +148,7 @@ int main(int argc, char **argv)
             if (level >= 0)
                 urb_log_set_level((urb_log_level_t)level);
             break;
+        case O_DEBUG: cfg.debug_commands = true; break;
         case O_VERSION: printf("urbisd %s\n", URBIS_VERSION); return 0;
         case O_HELP: usage(stdout); return 0;
         default: ok = false;

@@ -26,6 +26,7 @@ typedef struct urb_config {
     unsigned max_line;
     unsigned max_inflight;       /* per connection, before reads pause */
     size_t max_output;           /* unsent bytes per connection, idem */
+    bool debug_commands;         /* DEBUG SLEEP, for tests */
 } urb_config_t;
 
 typedef struct urb_server urb_server_t;
