@@ -15,7 +15,9 @@
  * caller frees them. Pointers returned through `const char **` point into
  * the handle named and stay valid until the next call on that handle.
  * A handle is used by one thread at a time; distinct handles, even on the
- * same database, may be used from different threads at once.
+ * same database, may be used from different threads at once. Handles made
+ * from a urb_xdb_t (its documents, enquires, query parsers and their
+ * MSets) share its Xapian state: use them on the thread that uses it.
  */
 #ifndef URBIS_XAPIAN_H
 #define URBIS_XAPIAN_H
@@ -29,6 +31,12 @@ extern "C" {
 #endif
 
 #define URB_API __attribute__((visibility("default")))
+/* The definitions are noexcept; C++ wants the declarations to say so too. */
+#ifdef __cplusplus
+#define URB_XNOEXCEPT noexcept
+#else
+#define URB_XNOEXCEPT
+#endif
 
 typedef enum urb_xstatus {
     URB_X_OK = 0,
@@ -45,7 +53,7 @@ typedef enum urb_xstatus {
     URB_X_LAST_STATUS
 } urb_xstatus_t;
 
-URB_API const char *urb_xstatus_str(urb_xstatus_t st);
+URB_API const char *urb_xstatus_str(urb_xstatus_t st) URB_XNOEXCEPT;
 
 typedef struct urb_xdb urb_xdb_t;       /* Database or WritableDatabase */
 typedef struct urb_xdoc urb_xdoc_t;     /* Document */
@@ -64,18 +72,22 @@ enum {
 };
 
 URB_API urb_xstatus_t urb_xdb_open(const char *path, unsigned flags,
-                                   urb_xdb_t **db, char **msg);
+                                   urb_xdb_t **db, char **msg) URB_XNOEXCEPT;
 /* A read-only database with no shards, to which urb_xdb_add() adds some. */
-URB_API urb_xstatus_t urb_xdb_new_empty(urb_xdb_t **db);
+URB_API urb_xstatus_t urb_xdb_new_empty(urb_xdb_t **db) URB_XNOEXCEPT;
 /* Searches `other` too (sharding). `db` must be read-only. */
-URB_API urb_xstatus_t urb_xdb_add(urb_xdb_t *db, const urb_xdb_t *other);
-/* Closes the database; later calls on the handle give URB_X_INVALID. */
-URB_API urb_xstatus_t urb_xdb_close(urb_xdb_t *db);
-URB_API void urb_xdb_free(urb_xdb_t *db);
-URB_API const char *urb_xdb_errmsg(const urb_xdb_t *db);
+URB_API urb_xstatus_t urb_xdb_add(urb_xdb_t *db,
+                                  const urb_xdb_t *other) URB_XNOEXCEPT;
+/* Closes the database; later calls on the handle give URB_X_INVALID.
+ * A writer commits its pending changes first (an open transaction is
+ * cancelled), as Xapian does. */
+URB_API urb_xstatus_t urb_xdb_close(urb_xdb_t *db) URB_XNOEXCEPT;
+URB_API void urb_xdb_free(urb_xdb_t *db) URB_XNOEXCEPT;
+URB_API const char *urb_xdb_errmsg(const urb_xdb_t *db) URB_XNOEXCEPT;
 
 /* Reopen at the latest revision; *changed says whether it moved. */
-URB_API urb_xstatus_t urb_xdb_reopen(urb_xdb_t *db, bool *changed);
+URB_API urb_xstatus_t urb_xdb_reopen(urb_xdb_t *db,
+                                     bool *changed) URB_XNOEXCEPT;
 
 typedef struct urb_xdb_stats {
     uint32_t doccount;
@@ -84,23 +96,29 @@ typedef struct urb_xdb_stats {
     uint64_t total_length;
     bool has_positions;
 } urb_xdb_stats_t;
-URB_API urb_xstatus_t urb_xdb_stats(urb_xdb_t *db, urb_xdb_stats_t *st);
+URB_API urb_xstatus_t urb_xdb_stats(urb_xdb_t *db,
+                                    urb_xdb_stats_t *st) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdb_termfreq(urb_xdb_t *db, const char *term,
-                                       size_t len, uint32_t *freq);
+                                       size_t len,
+                                       uint32_t *freq) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdb_collection_freq(urb_xdb_t *db, const char *term,
-                                              size_t len, uint64_t *freq);
+                                              size_t len,
+                                              uint64_t *freq) URB_XNOEXCEPT;
 
 /* User metadata (key/value). A missing key gives an empty string. */
 URB_API urb_xstatus_t urb_xdb_get_metadata(urb_xdb_t *db, const char *key,
-                                           char **value, size_t *len);
+                                           char **value,
+                                           size_t *len) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdb_set_metadata(urb_xdb_t *db, const char *key,
-                                           const char *value, size_t len);
+                                           const char *value,
+                                           size_t len) URB_XNOEXCEPT;
 
 URB_API urb_xstatus_t urb_xdb_get_document(urb_xdb_t *db, uint32_t docid,
-                                           urb_xdoc_t **doc);
+                                           urb_xdoc_t **doc) URB_XNOEXCEPT;
 /* The first document indexed by `term` (a unique id term). */
 URB_API urb_xstatus_t urb_xdb_find_by_term(urb_xdb_t *db, const char *term,
-                                           size_t len, uint32_t *docid);
+                                           size_t len,
+                                           uint32_t *docid) URB_XNOEXCEPT;
 
 /* Iteration by callback; a non-zero return from the callback stops it. */
 typedef int (*urb_xterm_cb)(void *ctx, const char *term, size_t len,
@@ -108,62 +126,76 @@ typedef int (*urb_xterm_cb)(void *ctx, const char *term, size_t len,
 typedef int (*urb_xdocid_cb)(void *ctx, uint32_t docid);
 /* Every term starting with `prefix`, in byte order. */
 URB_API urb_xstatus_t urb_xdb_allterms(urb_xdb_t *db, const char *prefix,
-                                       urb_xterm_cb cb, void *ctx);
+                                       urb_xterm_cb cb,
+                                       void *ctx) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdb_postlist(urb_xdb_t *db, const char *term,
-                                       size_t len, urb_xdocid_cb cb, void *ctx);
+                                       size_t len, urb_xdocid_cb cb,
+                                       void *ctx) URB_XNOEXCEPT;
 /* termfreq is 0 in a synonym callback. */
 URB_API urb_xstatus_t urb_xdb_synonyms(urb_xdb_t *db, const char *term,
-                                       urb_xterm_cb cb, void *ctx);
+                                       urb_xterm_cb cb,
+                                       void *ctx) URB_XNOEXCEPT;
 /* Spelling suggestion for one word, or *out = NULL when there is none. */
 URB_API urb_xstatus_t urb_xdb_spelling(urb_xdb_t *db, const char *word,
-                                       unsigned max_edit, char **out);
+                                       unsigned max_edit,
+                                       char **out) URB_XNOEXCEPT;
 
 /* Writing (database opened writable). */
 URB_API urb_xstatus_t urb_xdb_replace_by_term(urb_xdb_t *db, const char *term,
                                               size_t len, const urb_xdoc_t *doc,
-                                              uint32_t *docid);
+                                              uint32_t *docid) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdb_delete_by_term(urb_xdb_t *db, const char *term,
-                                             size_t len);
-URB_API urb_xstatus_t urb_xdb_commit(urb_xdb_t *db);
-URB_API urb_xstatus_t urb_xdb_begin_tx(urb_xdb_t *db, bool flushed);
-URB_API urb_xstatus_t urb_xdb_commit_tx(urb_xdb_t *db);
-URB_API urb_xstatus_t urb_xdb_cancel_tx(urb_xdb_t *db);
+                                             size_t len) URB_XNOEXCEPT;
+URB_API urb_xstatus_t urb_xdb_commit(urb_xdb_t *db) URB_XNOEXCEPT;
+URB_API urb_xstatus_t urb_xdb_begin_tx(urb_xdb_t *db,
+                                       bool flushed) URB_XNOEXCEPT;
+URB_API urb_xstatus_t urb_xdb_commit_tx(urb_xdb_t *db) URB_XNOEXCEPT;
+URB_API urb_xstatus_t urb_xdb_cancel_tx(urb_xdb_t *db) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdb_add_spelling(urb_xdb_t *db, const char *word,
-                                           unsigned freqinc);
+                                           unsigned freqinc) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdb_add_synonym(urb_xdb_t *db, const char *term,
-                                          const char *synonym);
-URB_API urb_xstatus_t urb_xdb_clear_synonyms(urb_xdb_t *db, const char *term);
+                                          const char *synonym) URB_XNOEXCEPT;
+URB_API urb_xstatus_t urb_xdb_clear_synonyms(urb_xdb_t *db,
+                                             const char *term) URB_XNOEXCEPT;
 /* Merge the databases at `src` into a new compact database at `dest`. */
 URB_API urb_xstatus_t urb_xdb_compact(const char *const *src, size_t n,
-                                      const char *dest, char **msg);
+                                      const char *dest,
+                                      char **msg) URB_XNOEXCEPT;
 
 /* ---- Documents ---------------------------------------------------------- */
 
-URB_API urb_xdoc_t *urb_xdoc_new(void); /* NULL when out of memory */
-URB_API void urb_xdoc_free(urb_xdoc_t *doc);
-URB_API const char *urb_xdoc_errmsg(const urb_xdoc_t *doc);
+/* NULL when out of memory. */
+URB_API urb_xdoc_t *urb_xdoc_new(void) URB_XNOEXCEPT;
+URB_API void urb_xdoc_free(urb_xdoc_t *doc) URB_XNOEXCEPT;
+URB_API const char *urb_xdoc_errmsg(const urb_xdoc_t *doc) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdoc_add_posting(urb_xdoc_t *doc, const char *term,
                                            size_t len, uint32_t pos,
-                                           uint32_t wdfinc);
+                                           uint32_t wdfinc) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdoc_add_term(urb_xdoc_t *doc, const char *term,
-                                        size_t len, uint32_t wdfinc);
+                                        size_t len,
+                                        uint32_t wdfinc) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdoc_add_boolean_term(urb_xdoc_t *doc,
-                                                const char *term, size_t len);
+                                                const char *term,
+                                                size_t len) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdoc_set_value(urb_xdoc_t *doc, unsigned slot,
-                                         const char *val, size_t len);
+                                         const char *val,
+                                         size_t len) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdoc_get_value(urb_xdoc_t *doc, unsigned slot,
-                                         const char **val, size_t *len);
+                                         const char **val,
+                                         size_t *len) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdoc_set_data(urb_xdoc_t *doc, const char *data,
-                                        size_t len);
+                                        size_t len) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdoc_get_data(urb_xdoc_t *doc, const char **data,
-                                        size_t *len);
+                                        size_t *len) URB_XNOEXCEPT;
+/* termfreq in the callback is the term's wdf in the document. */
 URB_API urb_xstatus_t urb_xdoc_termlist(urb_xdoc_t *doc, urb_xterm_cb cb,
-                                        void *ctx); /* termfreq is the wdf */
-URB_API uint32_t urb_xdoc_docid(const urb_xdoc_t *doc); /* 0: not stored */
+                                        void *ctx) URB_XNOEXCEPT;
+/* 0 when the document is not from a database. */
+URB_API uint32_t urb_xdoc_docid(const urb_xdoc_t *doc) URB_XNOEXCEPT;
 
 /* Sortable encoding of a number for values (Xapian::sortable_serialise);
  * writes at most 9 bytes to buf and returns the length. */
-URB_API size_t urb_xsortable(double v, char buf[9]);
+URB_API size_t urb_xsortable(double v, char buf[9]) URB_XNOEXCEPT;
 
 /* ---- Queries ------------------------------------------------------------ */
 /* Constructors return NULL only when out of memory or given an invalid
@@ -177,27 +209,29 @@ typedef enum urb_xop {
 } urb_xop_t;
 
 URB_API urb_xquery_t *urb_xquery_term(const char *term, size_t len,
-                                      uint32_t wqf, uint32_t pos);
+                                      uint32_t wqf, uint32_t pos) URB_XNOEXCEPT;
 /* `window` is for NEAR and PHRASE (0: the number of subqueries) and is the
  * set size for ELITE_SET; ignored otherwise. */
 URB_API urb_xquery_t *urb_xquery_combine(urb_xop_t op,
                                          urb_xquery_t *const *subs, size_t n,
-                                         uint32_t window);
+                                         uint32_t window) URB_XNOEXCEPT;
 /* Terms starting with `prefix`, expanding to at most `max_expansion` terms
  * (0: unlimited); past the limit, the most frequent ones are kept. */
 URB_API urb_xquery_t *urb_xquery_wildcard(const char *prefix,
-                                          uint32_t max_expansion);
-/* Documents whose value in `slot` lies in [lo, hi] (NULL: unbounded). */
+                                          uint32_t max_expansion) URB_XNOEXCEPT;
+/* Documents whose value in `slot` lies in [lo, hi] (NULL: unbounded; both
+ * NULL: every document with a value in `slot`). */
 URB_API urb_xquery_t *urb_xquery_value_range(unsigned slot, const char *lo,
                                              size_t lo_len, const char *hi,
-                                             size_t hi_len);
-URB_API urb_xquery_t *urb_xquery_scale(const urb_xquery_t *q, double factor);
-URB_API urb_xquery_t *urb_xquery_match_all(void);
-URB_API urb_xquery_t *urb_xquery_match_nothing(void);
-URB_API bool urb_xquery_empty(const urb_xquery_t *q);
+                                             size_t hi_len) URB_XNOEXCEPT;
+URB_API urb_xquery_t *urb_xquery_scale(const urb_xquery_t *q,
+                                       double factor) URB_XNOEXCEPT;
+URB_API urb_xquery_t *urb_xquery_match_all(void) URB_XNOEXCEPT;
+URB_API urb_xquery_t *urb_xquery_match_nothing(void) URB_XNOEXCEPT;
+URB_API bool urb_xquery_empty(const urb_xquery_t *q) URB_XNOEXCEPT;
 /* Xapian's description, for tests and logs; caller frees. */
-URB_API char *urb_xquery_describe(const urb_xquery_t *q);
-URB_API void urb_xquery_free(urb_xquery_t *q);
+URB_API char *urb_xquery_describe(const urb_xquery_t *q) URB_XNOEXCEPT;
+URB_API void urb_xquery_free(urb_xquery_t *q) URB_XNOEXCEPT;
 
 /* ---- QueryParser -------------------------------------------------------- */
 
@@ -213,80 +247,93 @@ typedef enum urb_xstem_strategy {
     URB_XSTEM_SOME_FULL_POS
 } urb_xstem_strategy_t;
 
-URB_API urb_xstatus_t urb_xqp_new(urb_xqp_t **qp);
-URB_API void urb_xqp_free(urb_xqp_t *qp);
-URB_API const char *urb_xqp_errmsg(const urb_xqp_t *qp);
-URB_API urb_xstatus_t urb_xqp_set_database(urb_xqp_t *qp, urb_xdb_t *db);
+URB_API urb_xstatus_t urb_xqp_new(urb_xqp_t **qp) URB_XNOEXCEPT;
+URB_API void urb_xqp_free(urb_xqp_t *qp) URB_XNOEXCEPT;
+URB_API const char *urb_xqp_errmsg(const urb_xqp_t *qp) URB_XNOEXCEPT;
+URB_API urb_xstatus_t urb_xqp_set_database(urb_xqp_t *qp,
+                                           urb_xdb_t *db) URB_XNOEXCEPT;
 /* Xapian's own stemmer for `lang` (a Snowball name or ISO code). */
-URB_API urb_xstatus_t urb_xqp_set_stemmer(urb_xqp_t *qp, const char *lang);
-URB_API urb_xstatus_t urb_xqp_set_stemming_strategy(urb_xqp_t *qp,
-                                                    urb_xstem_strategy_t s);
+URB_API urb_xstatus_t urb_xqp_set_stemmer(urb_xqp_t *qp,
+                                          const char *lang) URB_XNOEXCEPT;
+URB_API urb_xstatus_t urb_xqp_set_stemming_strategy(
+    urb_xqp_t *qp, urb_xstem_strategy_t s) URB_XNOEXCEPT;
 /* A stopper over `n` words (copied). */
 URB_API urb_xstatus_t urb_xqp_set_stopwords(urb_xqp_t *qp,
-                                            const char *const *words, size_t n);
-URB_API urb_xstatus_t urb_xqp_set_default_op(urb_xqp_t *qp, urb_xop_t op);
+                                            const char *const *words,
+                                            size_t n) URB_XNOEXCEPT;
+URB_API urb_xstatus_t urb_xqp_set_default_op(urb_xqp_t *qp,
+                                             urb_xop_t op) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xqp_add_prefix(urb_xqp_t *qp, const char *field,
-                                         const char *prefix);
-URB_API urb_xstatus_t urb_xqp_add_boolean_prefix(urb_xqp_t *qp,
-                                                 const char *field,
-                                                 const char *prefix);
-/* `field:lo..hi` over a numeric value slot (sortable-encoded). */
+                                         const char *prefix) URB_XNOEXCEPT;
+URB_API urb_xstatus_t urb_xqp_add_boolean_prefix(
+    urb_xqp_t *qp, const char *field, const char *prefix) URB_XNOEXCEPT;
+/* `field:lo..hi` over a numeric value slot (sortable-encoded); an empty
+ * `field` takes a bare `lo..hi`. */
 URB_API urb_xstatus_t urb_xqp_add_number_range(urb_xqp_t *qp, unsigned slot,
-                                               const char *field);
+                                               const char *field) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xqp_parse(urb_xqp_t *qp, const char *text,
-                                    unsigned flags, urb_xquery_t **q);
+                                    unsigned flags,
+                                    urb_xquery_t **q) URB_XNOEXCEPT;
 /* After a parse with SPELLING_CORRECTION: the corrected text, or "". */
-URB_API urb_xstatus_t urb_xqp_corrected(urb_xqp_t *qp, const char **text);
+URB_API urb_xstatus_t urb_xqp_corrected(urb_xqp_t *qp,
+                                        const char **text) URB_XNOEXCEPT;
 
 /* ---- Enquire and MSet --------------------------------------------------- */
 
-URB_API urb_xstatus_t urb_xenq_new(urb_xdb_t *db, urb_xenq_t **enq);
-URB_API void urb_xenq_free(urb_xenq_t *enq);
-URB_API const char *urb_xenq_errmsg(const urb_xenq_t *enq);
+URB_API urb_xstatus_t urb_xenq_new(urb_xdb_t *db,
+                                   urb_xenq_t **enq) URB_XNOEXCEPT;
+URB_API void urb_xenq_free(urb_xenq_t *enq) URB_XNOEXCEPT;
+URB_API const char *urb_xenq_errmsg(const urb_xenq_t *enq) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xenq_set_query(urb_xenq_t *enq,
-                                         const urb_xquery_t *q);
+                                         const urb_xquery_t *q) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xenq_set_bm25(urb_xenq_t *enq, double k1, double k2,
-                                        double k3, double b, double min_normlen);
+                                        double k3, double b,
+                                        double min_normlen) URB_XNOEXCEPT;
 /* Order by value `slot` (reverse: descending), ties by relevance. */
 URB_API urb_xstatus_t urb_xenq_sort_by_value(urb_xenq_t *enq, unsigned slot,
-                                             bool reverse);
+                                             bool reverse) URB_XNOEXCEPT;
 /* Order by relevance, ties by value `slot`. */
-URB_API urb_xstatus_t urb_xenq_sort_by_relevance_then_value(urb_xenq_t *enq,
-                                                            unsigned slot,
-                                                            bool reverse);
-URB_API urb_xstatus_t urb_xenq_set_time_limit(urb_xenq_t *enq, double secs);
+URB_API urb_xstatus_t urb_xenq_sort_by_relevance_then_value(
+    urb_xenq_t *enq, unsigned slot, bool reverse) URB_XNOEXCEPT;
+URB_API urb_xstatus_t urb_xenq_set_time_limit(urb_xenq_t *enq,
+                                              double secs) URB_XNOEXCEPT;
 /* Count the values of `slot` over every match. With a non-zero `sep`, a
  * value is a list split on that byte and each item counted. Returns the
  * facet's index through *idx. Add before urb_xenq_mset(). */
 URB_API urb_xstatus_t urb_xenq_add_facet(urb_xenq_t *enq, unsigned slot,
-                                         char sep, unsigned *idx);
+                                         char sep, unsigned *idx) URB_XNOEXCEPT;
 /* checkatleast: examine at least that many matches (exact totals and
  * facets want the doccount). */
 URB_API urb_xstatus_t urb_xenq_mset(urb_xenq_t *enq, uint32_t first,
                                     uint32_t maxitems, uint32_t checkatleast,
-                                    urb_xmset_t **mset);
+                                    urb_xmset_t **mset) URB_XNOEXCEPT;
 /* The counts of facet `idx` from the last urb_xenq_mset(), most frequent
- * first; termfreq in the callback is the count. */
+ * first, ties in byte order of the value; termfreq in the callback is the
+ * count. URB_X_INVALID before a successful urb_xenq_mset(). */
 URB_API urb_xstatus_t urb_xenq_facet(urb_xenq_t *enq, unsigned idx,
-                                     urb_xterm_cb cb, void *ctx);
+                                     urb_xterm_cb cb, void *ctx) URB_XNOEXCEPT;
 
-URB_API void urb_xmset_free(urb_xmset_t *ms);
-URB_API const char *urb_xmset_errmsg(const urb_xmset_t *ms);
-URB_API uint32_t urb_xmset_size(const urb_xmset_t *ms);
+URB_API void urb_xmset_free(urb_xmset_t *ms) URB_XNOEXCEPT;
+URB_API const char *urb_xmset_errmsg(const urb_xmset_t *ms) URB_XNOEXCEPT;
+URB_API uint32_t urb_xmset_size(const urb_xmset_t *ms) URB_XNOEXCEPT;
 typedef struct urb_xmatches {
     uint32_t lower, estimated, upper;
 } urb_xmatches_t;
-URB_API void urb_xmset_matches(const urb_xmset_t *ms, urb_xmatches_t *m);
+URB_API void urb_xmset_matches(const urb_xmset_t *ms,
+                               urb_xmatches_t *m) URB_XNOEXCEPT;
 /* The i-th hit (0-based within the MSet). */
 URB_API urb_xstatus_t urb_xmset_item(urb_xmset_t *ms, uint32_t i,
-                                     uint32_t *docid, double *weight);
+                                     uint32_t *docid,
+                                     double *weight) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xmset_document(urb_xmset_t *ms, uint32_t i,
-                                         urb_xdoc_t **doc);
+                                         urb_xdoc_t **doc) URB_XNOEXCEPT;
 /* Xapian's MSet::snippet over `text` with Xapian's stemmer for `lang`
- * (NULL: none); HTML-escaped, matches between <b> and </b>. */
+ * (NULL: none), at most `length` bytes; HTML-escaped, matches between <b>
+ * and </b>, cut text marked with "…". */
 URB_API urb_xstatus_t urb_xmset_snippet(urb_xmset_t *ms, const char *text,
                                         size_t len, size_t length,
-                                        const char *lang, char **out);
+                                        const char *lang,
+                                        char **out) URB_XNOEXCEPT;
 
 #ifdef __cplusplus
 }
