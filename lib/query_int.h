@@ -1,0 +1,120 @@
+/* query_int.h — what query.c, snippet.c and suggest.c share: the state of
+ * an urb_qparser_t. Private to lib/. */
+#ifndef URBIS_QUERY_INT_H
+#define URBIS_QUERY_INT_H
+
+#include "urbis/lang.h"
+#include "urbis/query.h"
+
+/* An indexed language: its code, its stem-term prefix ("ZES"), its stemmer
+ * (NULL when the language has none). */
+typedef struct urb_qlang {
+    char code[8];
+    char zpfx[8];
+    urb_stemmer_t *stemmer;
+} urb_qlang_t;
+
+struct qlexeme; /* query.c */
+struct qtok;
+struct qitem;
+
+/* One entry of the snippet's cache: a folded token seen in this call and
+ * the query word it matches (-1: none). */
+typedef struct urb_qcache_slot {
+    uint32_t gen, hash;
+    uint32_t key_off, key_len;
+    int32_t id;
+} urb_qcache_slot_t;
+
+/* A matched token of a document. */
+typedef struct urb_qmatch {
+    size_t start, end;
+    int32_t id;
+} urb_qmatch_t;
+
+/* A completion candidate: folded word, most frequent written form (both
+ * offsets into the suggest buffer), and counts. */
+typedef struct urb_qcand {
+    size_t word_off, word_len, form_off, form_len;
+    uint32_t form_freq;
+    uint64_t freq;  /* documents, summed over the written forms */
+    uint32_t count; /* documents the suggestion matches */
+} urb_qcand_t;
+
+struct urb_qparser {
+    urb_tokenizer_t *tz;
+    urb_qlang_t *langs;
+    size_t n_langs;
+    const char **allowed; /* the codes, NULL-terminated, for detection */
+
+    /* One parse: lexemes, words, the item stack, the expansion set. */
+    struct qlexeme *lx;
+    size_t n_lx, cap_lx;
+    struct qtok *toks;
+    size_t n_toks, cap_toks;
+    struct qitem *items;
+    size_t n_items, cap_items;
+    urb_xquery_t **ptrs; /* subqueries being combined */
+    size_t cap_ptrs;
+    int *exp; /* indices into langs */
+    size_t n_exp;
+    size_t *stem_off; /* n_toks * n_exp offsets into stems, or SIZE_MAX */
+    size_t cap_stem_off;
+    urb_buf_t arena; /* the words' folded terms */
+    urb_buf_t stems; /* the words' stems */
+    urb_buf_t term;  /* a term being built */
+    urb_buf_t tmp;   /* detection text, folded values, corrections */
+
+    /* What a parse hands out. */
+    urb_qinfo_t info;
+    urb_qword_t *words;
+    size_t cap_words;
+    const char **stem_ptrs;
+    size_t cap_stem_ptrs;
+    const char **exp_codes;
+
+    /* snippet.c */
+    urb_qcache_slot_t *cache;
+    uint32_t cache_gen;
+    size_t cache_used;
+    urb_buf_t cache_keys;
+    int32_t *word_ids; /* per query word: its id, or -1 when unusable */
+    size_t cap_word_ids;
+    uint32_t *counts; /* per id, in the sliding window */
+    size_t cap_counts;
+    urb_qmatch_t *matches;
+    size_t n_matches, cap_matches;
+    urb_range_t *hl;
+    size_t cap_hl;
+
+    /* suggest.c */
+    urb_qcand_t *cands;
+    size_t n_cands, cap_cands;
+    urb_buf_t sg_strs;   /* candidates' words and forms */
+    urb_buf_t sg_prefix; /* the folded last word */
+    urb_buf_t sg_out;    /* suggestion texts */
+
+    char errmsg[200];
+};
+
+/* Ensures room for `need` elements of `size` bytes in the array whose
+ * pointer is at *arrp, capacity *cap. 0, or -1 on OOM (array unchanged). */
+int urb_qgrow(void *arrp, size_t *cap, size_t need, size_t size);
+#define URB_QGROW(arr, cap, need)                                              \
+    ((need) <= (cap) ? 0 : urb_qgrow(&(arr), &(cap), (need), sizeof *(arr)))
+
+/* Index in qp->langs of a language code, or -1. */
+int urb_qp_lang(const urb_qparser_t *qp, const char *code, size_t len);
+
+/* Sets qp's error message (printf format); returns `st`. */
+urb_xstatus_t urb_qp_fail(urb_qparser_t *qp, urb_xstatus_t st, const char *fmt,
+                          ...) __attribute__((format(printf, 3, 4)));
+
+/* The query for one typed word w[0..len) (folded or not): its tokens as a
+ * word expanded with stems in the languages exp[0..n_exp) (indices into
+ * qp->langs), or the phrase of its tokens when there are several. *q is
+ * NULL when the word has no token. Uses qp's tokenizer. */
+urb_xstatus_t urb_qp_word_query(urb_qparser_t *qp, const char *w, size_t len,
+                                const int *exp, size_t n_exp, urb_xquery_t **q);
+
+#endif

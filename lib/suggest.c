@@ -1,0 +1,268 @@
+/* suggest.c — search-as-you-type completion of the last word.
+ *
+ * The written-form terms (schema.h: "W" folded "\x1f" form) sort by folded
+ * word, so one bounded prefix scan groups every form of every candidate
+ * word. The most frequent candidates are then counted against the earlier
+ * text, parsed once. */
+#include "query_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "urbis/schema.h"
+
+#define SCAN_MAX 1000 /* written-form terms read per call */
+#define CAND_FACTOR 2 /* candidates counted per suggestion asked */
+
+typedef struct scan {
+    urb_qparser_t *qp;
+    size_t seen;
+    bool oom;
+} scan_t;
+
+/* A failing call's message, or its status's name. */
+static const char *why(const char *msg, urb_xstatus_t st)
+{
+    return msg && *msg ? msg : urb_xstatus_str(st);
+}
+
+static int add_str(urb_qparser_t *qp, const char *s, size_t n, size_t *off)
+{
+    *off = qp->sg_strs.len;
+    return urb_buf_append(&qp->sg_strs, s, n);
+}
+
+/* One written-form term: a new candidate word or another form of the
+ * last one. */
+static int on_form(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    scan_t *sc = ctx;
+    urb_qparser_t *qp = sc->qp;
+    if (++sc->seen > SCAN_MAX)
+        return 1;
+    const char *w = term + 1, *sep = memchr(w, URB_FORM_SEP, len - 1);
+    if (!sep || sep == w || sep == term + len - 1)
+        return 0;
+    size_t wl = (size_t)(sep - w), fl = len - wl - 2;
+    urb_qcand_t *c = qp->n_cands ? &qp->cands[qp->n_cands - 1] : NULL;
+    if (!c || c->word_len != wl ||
+        memcmp(qp->sg_strs.data + c->word_off, w, wl) != 0) {
+        if (URB_QGROW(qp->cands, qp->cap_cands, qp->n_cands + 1) < 0)
+            goto oom;
+        c = &qp->cands[qp->n_cands++];
+        *c = (urb_qcand_t){.word_len = wl};
+        if (add_str(qp, w, wl, &c->word_off) < 0)
+            goto oom;
+    }
+    c->freq += freq;
+    if (freq > c->form_freq) {
+        c->form_freq = freq;
+        c->form_len = fl;
+        if (add_str(qp, sep + 1, fl, &c->form_off) < 0)
+            goto oom;
+    }
+    return 0;
+oom:
+    sc->oom = true;
+    return 1;
+}
+
+/* The folded last word of text into qp->sg_prefix and where it starts:
+ * 1, or 0 when the text does not end in a word, -1 on OOM. Adjacent
+ * tokens of unspaced scripts form one word. */
+static int last_word(urb_qparser_t *qp, const char *text, size_t len,
+                     size_t *start)
+{
+    urb_buf_t *b = &qp->sg_prefix;
+    urb_token_t tk;
+    size_t prev_end = SIZE_MAX;
+    bool prev_unspaced = false;
+    int r;
+    b->len = 0;
+    urb_tokenizer_reset(qp->tz, text, len);
+    while ((r = urb_tokenizer_next(qp->tz, &tk)) > 0) {
+        bool unspaced = tk.flags & (URB_TOK_NGRAM | URB_TOK_THAI);
+        if (!(unspaced && prev_unspaced && tk.start == prev_end)) {
+            b->len = 0;
+            *start = tk.start;
+        }
+        if (urb_buf_append(b, tk.term, tk.term_len) < 0)
+            return -1;
+        prev_end = tk.end;
+        prev_unspaced = unspaced;
+    }
+    if (r < 0)
+        return -1;
+    return prev_end == len && b->len > 0;
+}
+
+static int by_freq(const void *a, const void *b)
+{
+    const urb_qcand_t *x = a, *y = b;
+    if (x->freq != y->freq)
+        return x->freq > y->freq ? -1 : 1;
+    return x->word_off < y->word_off ? -1 : x->word_off > y->word_off;
+}
+
+static int by_count(const void *a, const void *b)
+{
+    const urb_qcand_t *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return by_freq(a, b);
+}
+
+/* Reports matching q: Xapian's estimate from the term statistics, which
+ * costs no posting list walk; exact by a walk when at most
+ * URB_SUGGEST_EXACT can match, which is then cheap. */
+static urb_xstatus_t count_matches(urb_qparser_t *qp, urb_xenq_t *enq,
+                                   const urb_xquery_t *q, uint32_t *count)
+{
+    urb_xmset_t *ms = NULL;
+    urb_xmatches_t m;
+    urb_xstatus_t st = urb_xenq_set_query(enq, q);
+    if (st == URB_X_OK && (st = urb_xenq_mset(enq, 0, 0, 0, &ms)) == URB_X_OK) {
+        urb_xmset_matches(ms, &m);
+        urb_xmset_free(ms);
+        ms = NULL;
+        if (m.upper <= URB_SUGGEST_EXACT &&
+            (st = urb_xenq_mset(enq, 0, 0, URB_SUGGEST_EXACT, &ms)) == URB_X_OK)
+            urb_xmset_matches(ms, &m);
+    }
+    urb_xmset_free(ms);
+    if (st != URB_X_OK)
+        return urb_qp_fail(qp, st, "%s", why(urb_xenq_errmsg(enq), st));
+    *count = m.estimated;
+    return URB_X_OK;
+}
+
+/* Reports matching ctx AND the candidate word (AND the filter). */
+static urb_xstatus_t count(urb_qparser_t *qp, urb_xenq_t *enq,
+                           urb_xquery_t *ctx, urb_xquery_t *filter,
+                           urb_qcand_t *c)
+{
+    urb_xquery_t *wq, *q, *subs[3];
+    urb_xstatus_t st = urb_qp_word_query(qp, qp->sg_strs.data + c->word_off,
+                                         c->word_len, qp->exp, qp->n_exp, &wq);
+    c->count = 0;
+    if (st != URB_X_OK || !wq)
+        return st;
+    size_t n = 0;
+    subs[n++] = wq;
+    if (ctx)
+        subs[n++] = ctx;
+    if (filter)
+        subs[n++] = filter;
+    q = n > 1 ? urb_xquery_combine(URB_XOP_AND, subs, n, 0) : wq;
+    if (!q)
+        st = urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    else
+        st = count_matches(qp, enq, q, &c->count);
+    if (q != wq)
+        urb_xquery_free(q);
+    urb_xquery_free(wq);
+    return st;
+}
+
+/* The earlier text as context: its query, and qp->exp set to its
+ * expansion languages. Text that does not parse leaves no context and the
+ * expansion of an empty query (lang, or every indexed language). */
+static urb_xstatus_t context(urb_qparser_t *qp, const char *text, size_t len,
+                             const char *lang, urb_xquery_t **ctx)
+{
+    urb_qopts_t o = {lang, false, lang == NULL};
+    urb_xstatus_t st = urb_qparser_parse(qp, text, len, &o, ctx, NULL);
+    if (st == URB_X_QUERY)
+        st = urb_qparser_parse(qp, "", 0, &o, ctx, NULL);
+    return st;
+}
+
+urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
+                          size_t len, const char *lang, size_t limit,
+                          urb_suggestion_t *out, size_t *n)
+{
+    size_t ws = 0;
+    int r;
+    *n = 0;
+    qp->errmsg[0] = '\0';
+    if (!urb_utf8_valid(text, len, NULL))
+        return urb_qp_fail(qp, URB_X_QUERY, "invalid UTF-8");
+    if ((r = last_word(qp, text, len, &ws)) < 0)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    if (r == 0 || limit == 0)
+        return URB_X_OK;
+
+    /* Candidates: the most frequent words with this prefix. */
+    urb_buf_t *pfx = &qp->sg_out;
+    pfx->len = 0;
+    if (urb_buf_append(pfx, URB_PFX_FORM, strlen(URB_PFX_FORM)) < 0 ||
+        urb_buf_append(pfx, qp->sg_prefix.data, qp->sg_prefix.len) < 0 ||
+        urb_buf_append(pfx, "", 1) < 0)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    scan_t sc = {qp, 0, false};
+    qp->n_cands = 0;
+    qp->sg_strs.len = 0;
+    urb_xstatus_t st = urb_xdb_allterms(db, pfx->data, on_form, &sc);
+    if (st != URB_X_OK)
+        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    if (sc.oom)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    if (qp->n_cands == 0)
+        return URB_X_OK;
+    qsort(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq);
+    size_t keep =
+        qp->n_cands / CAND_FACTOR < limit ? qp->n_cands : CAND_FACTOR * limit;
+
+    /* Count each against the context. */
+    urb_xquery_t *ctx = NULL, *filter = NULL;
+    urb_xenq_t *enq = NULL;
+    if ((st = context(qp, text, ws, lang, &ctx)) != URB_X_OK)
+        return st;
+    if (lang) {
+        char t[16];
+        size_t tl = (size_t)snprintf(t, sizeof t, "%s%s", URB_PFX_LANG, lang);
+        for (size_t i = strlen(URB_PFX_LANG); i < tl && i < sizeof t; i++)
+            if (t[i] >= 'A' && t[i] <= 'Z')
+                t[i] = (char)(t[i] + 32);
+        if (tl >= sizeof t || !(filter = urb_xquery_term(t, tl, 1, 0))) {
+            st = urb_qp_fail(qp, tl >= sizeof t ? URB_X_INVALID : URB_X_NOMEM,
+                             "bad language");
+            goto done;
+        }
+    }
+    if ((st = urb_xenq_new(db, &enq)) != URB_X_OK) {
+        urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+        goto done;
+    }
+    for (size_t i = 0; i < keep && st == URB_X_OK; i++)
+        st = count(qp, enq, ctx, filter, &qp->cands[i]);
+    if (st != URB_X_OK)
+        goto done;
+    qsort(qp->cands, keep, sizeof *qp->cands, by_count);
+
+    /* The texts: the earlier text as typed, then the written form. */
+    urb_buf_t *b = &qp->sg_out;
+    b->len = 0;
+    size_t k = 0;
+    for (; k < keep && k < limit && qp->cands[k].count; k++) {
+        const urb_qcand_t *c = &qp->cands[k];
+        out[k].len = ws + c->form_len;
+        out[k].count = c->count;
+        if (urb_buf_append(b, text, ws) < 0 ||
+            urb_buf_append(b, qp->sg_strs.data + c->form_off, c->form_len) <
+                0 ||
+            urb_buf_append(b, "", 1) < 0) {
+            st = urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+            goto done;
+        }
+    }
+    for (size_t i = 0, off = 0; i < k; off += out[i].len + 1, i++)
+        out[i].text = b->data + off;
+    *n = k;
+done:
+    urb_xenq_free(enq);
+    urb_xquery_free(filter);
+    urb_xquery_free(ctx);
+    return st;
+}
