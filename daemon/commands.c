@@ -274,7 +274,7 @@ static bool parse_years(const char *s, size_t n, int *lo, int *hi)
 }
 
 static bool parse_filter(urb_req_t *req, const urb_option_t *o,
-                         urb_search_args_t *a, urb_buf_t *fold)
+                         urb_search_args_t *a)
 {
     const char *colon = memchr(o->value.p, ':', o->value.n);
     if (!colon)
@@ -293,15 +293,13 @@ static bool parse_filter(urb_req_t *req, const urb_option_t *o,
         return false;
     }
     urb_filter_t *f = &a->filters[a->n_filters];
+    int lo, hi;
+    if (field == URB_F_YEAR && !parse_years(v, vn, &lo, &hi))
+        return bad_value(req, o, "year:YYYY or year:YYYY..YYYY");
     f->field = field;
-    if (field == URB_F_YEAR) {
-        if (!parse_years(v, vn, &f->year_lo, &f->year_hi))
-            return bad_value(req, o, "year:YYYY or year:YYYY..YYYY");
-    } else {
-        if (urb_fold(v, vn, fold) < 0 || !(f->value = strdup(fold->data))) {
-            urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
-            return false;
-        }
+    if (!(f->value = dup_str((urb_str_t){v, vn}))) {
+        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
+        return false;
     }
     a->n_filters++;
     return true;
@@ -357,7 +355,7 @@ static void cmd_search(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
         else if (opt_is(o, "lang"))
             ok = opt_lang(req, o, a->lang);
         else if (opt_is(o, "filter"))
-            ok = parse_filter(req, o, a, &req->srv->scratch);
+            ok = parse_filter(req, o, a);
         else if (opt_is(o, "facets"))
             ok = parse_facets(req, o, &a->facets);
         else if (opt_is(o, "op")) {

@@ -148,61 +148,40 @@ static bool with_retries(urb_worker_t *w, attempt_fn once, const void *args,
 
 /* ---- SEARCH -------------------------------------------------------------- */
 
-static urb_xquery_t *year_range(int lo, int hi)
-{
-    char lo_buf[9], hi_buf[9];
-    size_t lo_len = lo ? urb_xsortable(lo, lo_buf) : 0;
-    size_t hi_len = hi ? urb_xsortable(hi, hi_buf) : 0;
-    return urb_xquery_value_range(URB_SLOT_YEAR, lo ? lo_buf : NULL, lo_len,
-                                  hi ? hi_buf : NULL, hi_len);
-}
-
 /* The filters as one query: OR within a field, AND across fields.
- * *q is NULL when there are none. Returns false on OOM. */
-static bool build_filters(const urb_search_args_t *a, urb_xquery_t **q,
-                          urb_buf_t *scratch)
+ * *q is NULL when there are none. */
+static urb_xstatus_t build_filters(urb_worker_t *w, const urb_search_args_t *a,
+                                   urb_xquery_t **q)
 {
     urb_xquery_t *per_field[URB_F_COUNT];
     size_t n_fields = 0;
-    bool ok = true;
+    urb_xstatus_t st = URB_X_OK;
     *q = NULL;
-    for (int f = 0; f < URB_F_COUNT && ok; f++) {
+    for (int f = 0; f < URB_F_COUNT && st == URB_X_OK; f++) {
         urb_xquery_t *alts[URB_MAX_FILTERS];
         size_t n = 0;
-        for (size_t i = 0; i < a->n_filters && ok; i++) {
+        for (size_t i = 0; i < a->n_filters && st == URB_X_OK; i++) {
             const urb_filter_t *flt = &a->filters[i];
-            if (flt->field != f)
-                continue;
-            if (!flt->value) {
-                alts[n] = year_range(flt->year_lo, flt->year_hi);
-            } else {
-                scratch->len = 0;
-                ok = urb_buf_append(scratch, fields[f].prefix,
-                                    strlen(fields[f].prefix)) == 0 &&
-                     urb_buf_append(scratch, flt->value, strlen(flt->value)) == 0;
-                alts[n] = ok ? urb_xquery_term(scratch->data, scratch->len, 1, 0)
-                             : NULL;
-            }
-            ok = ok && alts[n];
-            if (ok)
+            if (flt->field == f &&
+                (st = urb_query_filter(w->qp, fields[f].name, flt->value,
+                                       strlen(flt->value), &alts[n])) == URB_X_OK)
                 n++;
         }
-        if (ok && n) {
+        if (st == URB_X_OK && n) {
             per_field[n_fields] = urb_xquery_combine(URB_XOP_OR, alts, n, 0);
-            ok = per_field[n_fields] != NULL;
-            if (ok)
+            if (per_field[n_fields])
                 n_fields++;
+            else
+                st = URB_X_NOMEM;
         }
         for (size_t i = 0; i < n; i++)
             urb_xquery_free(alts[i]);
     }
-    if (ok && n_fields) {
-        *q = urb_xquery_combine(URB_XOP_AND, per_field, n_fields, 0);
-        ok = *q != NULL;
-    }
+    if (st == URB_X_OK && n_fields && !(*q = urb_xquery_combine(URB_XOP_AND, per_field, n_fields, 0)))
+        st = URB_X_NOMEM;
     for (size_t i = 0; i < n_fields; i++)
         urb_xquery_free(per_field[i]);
-    return ok;
+    return st;
 }
 
 static int facet_item(void *ctx, const char *term, size_t len, uint32_t count)
@@ -250,8 +229,12 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
         urb_proto_err(out, URB_ERR_SYNTAX, "empty query: give words or a filter");
         goto done;
     }
-    if (!build_filters(a, &filter_q, &w->scratch))
-        goto oom;
+    st = build_filters(w, a, &filter_q);
+    if (st != URB_X_OK) {
+        urb_proto_err(out, st == URB_X_QUERY ? URB_ERR_BAD_ARGUMENT : URB_ERR_INTERNAL,
+                      "filter: %s", urb_qparser_errmsg(w->qp));
+        goto done;
+    }
 
     uint32_t doccount = atomic_load(&w->engine->documents);
     unsigned facet_idx[URB_F_COUNT];
@@ -395,7 +378,7 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
             w->scratch.len = 0;
             if (info && urb_snippet_find(w->qp, info, r.text.p, r.text.n, lang,
                                          SNIPPET_WIDTH, &snip) == 0 &&
-                urb_snippet_html(r.text.p, &snip, &w->scratch) == 0) {
+                urb_snippet_html(r.text.p, r.text.n, &snip, &w->scratch) == 0) {
                 urb_json_key(&j, "snippet");
                 urb_json_str(&j, w->scratch.data, w->scratch.len);
             }

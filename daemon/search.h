@@ -36,8 +36,7 @@ int urb_field_parse(const char *name, size_t len);
 
 typedef struct urb_filter {
     int field;
-    char *value;       /* folded; NULL for a year range */
-    int year_lo, year_hi; /* year ranges; 0: open */
+    char *value;       /* as given: the query side folds it */
 } urb_filter_t;
 
 typedef struct urb_search_args {
