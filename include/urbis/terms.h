@@ -1,0 +1,40 @@
+/* terms.h — a report to a Xapian document, laid out as schema.h says.
+ *
+ * The document gets, in order of the text, every word with its position
+ * (title, then each heading before its body), title and heading words
+ * again under their prefixes, the stem of each word in the report's
+ * language, the written forms, the boolean filter terms, the value slots
+ * and the stored report (doc.h) as its data.
+ */
+#ifndef URBIS_TERMS_H
+#define URBIS_TERMS_H
+
+#include "urbis/doc.h"
+#include "urbis/xapian.h"
+
+/* A context holding a tokenizer, a stemmer per language met and scratch
+ * buffers, all reused from report to report. Not thread-safe: one per
+ * thread. Created by urb_terms_new() (NULL on OOM), freed by
+ * urb_terms_free(), which accepts NULL. */
+typedef struct urb_terms urb_terms_t;
+
+urb_terms_t *urb_terms_new(void);
+void urb_terms_free(urb_terms_t *ctx);
+
+/* Adds r's terms, values and data to doc, which should be new and empty.
+ * r->lang, when set, is an ISO 639-1 code; it picks the stemmer. 0, or -1
+ * with the reason in urb_terms_errmsg() (OOM, a Xapian failure, a report
+ * that breaks doc.h's limits). */
+int urb_terms_index(const urb_report_t *r, urb_terms_t *ctx, urb_xdoc_t *doc);
+
+/* The reason for the last failure; owned by ctx, valid until its next
+ * call. */
+const char *urb_terms_errmsg(const urb_terms_t *ctx);
+
+/* Adds the plain words of doc (built by urb_terms_index) of at least three
+ * characters, numbers aside, to the spelling table of the writable db,
+ * once per document. Kept apart from urb_terms_index because only the
+ * thread writing db may call it. */
+urb_xstatus_t urb_terms_add_spelling(urb_xdb_t *db, urb_xdoc_t *doc);
+
+#endif

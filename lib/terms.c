@@ -1,0 +1,370 @@
+/* terms.c — a report to a Xapian document (schema.h). */
+#include "urbis/terms.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "urbis/lang.h"
+#include "urbis/schema.h"
+
+/* Glass's longest term, prefix included. */
+#define XAPIAN_TERM_MAX 245
+/* Positions skipped between the title, each heading and each body part,
+ * so a phrase never matches across them (TermGenerator's default). */
+#define POS_GAP 100
+#define SPELL_MIN_CHARS 3
+#define FORM_MIN_CHARS 2
+
+typedef struct stemmer_slot {
+    char code[8];
+    char zpfx[8];          /* "Z" and the upper-case code */
+    urb_stemmer_t *st;     /* NULL: the language has no stemmer */
+} stemmer_slot_t;
+
+struct urb_terms {
+    urb_tokenizer_t *tz;
+    stemmer_slot_t *slots;
+    size_t n_slots, cap_slots;
+    urb_buf_t term, form, fold, data;
+    char err[256];
+};
+
+/* What one call of urb_terms_index works with. */
+typedef struct job {
+    urb_terms_t *t;
+    urb_xdoc_t *doc;
+    const stemmer_slot_t *stem; /* NULL: no stemming */
+    uint32_t pos;
+} job_t;
+
+urb_terms_t *urb_terms_new(void)
+{
+    urb_terms_t *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    if (!(t->tz = urb_tokenizer_new())) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void urb_terms_free(urb_terms_t *t)
+{
+    if (!t)
+        return;
+    urb_tokenizer_free(t->tz);
+    for (size_t i = 0; i < t->n_slots; i++)
+        urb_stemmer_free(t->slots[i].st);
+    free(t->slots);
+    urb_buf_free(&t->term);
+    urb_buf_free(&t->form);
+    urb_buf_free(&t->fold);
+    urb_buf_free(&t->data);
+    free(t);
+}
+
+const char *urb_terms_errmsg(const urb_terms_t *t)
+{
+    return t->err;
+}
+
+static int fail(urb_terms_t *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->err, sizeof t->err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int oom(urb_terms_t *t)
+{
+    return fail(t, "out of memory");
+}
+
+static int xfail(job_t *j, urb_xstatus_t st)
+{
+    const char *m = urb_xdoc_errmsg(j->doc);
+    return fail(j->t, "%s%s%s", urb_xstatus_str(st), m && *m ? ": " : "",
+                m ? m : "");
+}
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* The stemmer slot for a language, made on first use, into *out (NULL
+ * for a code too long to be one). 0, or -1 on OOM. */
+static int stemmer_for(urb_terms_t *t, const char *code, size_t n,
+                       const stemmer_slot_t **out)
+{
+    *out = NULL;
+    if (n >= sizeof t->slots[0].code - 1)
+        return 0;
+    for (size_t i = 0; i < t->n_slots; i++)
+        if (strlen(t->slots[i].code) == n &&
+            memcmp(t->slots[i].code, code, n) == 0) {
+            *out = &t->slots[i];
+            return 0;
+        }
+    if (t->n_slots == t->cap_slots) {
+        size_t cap = t->cap_slots ? 2 * t->cap_slots : 8;
+        stemmer_slot_t *s = realloc(t->slots, cap * sizeof *s);
+        if (!s)
+            return -1;
+        t->slots = s;
+        t->cap_slots = cap;
+    }
+    stemmer_slot_t *s = &t->slots[t->n_slots];
+    memset(s, 0, sizeof *s);
+    s->zpfx[0] = URB_PFX_STEM[0];
+    for (size_t i = 0; i < n; i++) {
+        char c = code[i];
+        s->code[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+        s->zpfx[i + 1] = c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+    }
+    /* NULL for a language without a stemmer, which is remembered too. */
+    s->st = urb_stemmer_new(s->code);
+    t->n_slots++;
+    *out = s;
+    return 0;
+}
+
+/* prefix + s[0..n) into t->term; -1 on OOM. */
+static int make_term(urb_terms_t *t, const char *prefix, const char *s,
+                     size_t n)
+{
+    t->term.len = 0;
+    return urb_buf_append(&t->term, prefix, strlen(prefix)) < 0 ||
+                   urb_buf_append(&t->term, s, n) < 0
+               ? -1
+               : 0;
+}
+
+static int posting(job_t *j, const char *prefix, const urb_token_t *tk,
+                   uint32_t wdf)
+{
+    if (make_term(j->t, prefix, tk->term, tk->term_len) < 0)
+        return oom(j->t);
+    urb_xstatus_t st = urb_xdoc_add_posting(j->doc, j->t->term.data,
+                                            j->t->term.len, j->pos, wdf);
+    return st == URB_X_OK ? 0 : xfail(j, st);
+}
+
+static int stem_term(job_t *j, const urb_token_t *tk, uint32_t wdf)
+{
+    if (!j->stem || !j->stem->st ||
+        (tk->flags & (URB_TOK_NGRAM | URB_TOK_NUMBER)))
+        return 0;
+    size_t sl;
+    const char *s = urb_stem(j->stem->st, tk->term, tk->term_len, &sl);
+    if (!s || make_term(j->t, j->stem->zpfx, s, sl) < 0)
+        return oom(j->t);
+    urb_xstatus_t st =
+        urb_xdoc_add_term(j->doc, j->t->term.data, j->t->term.len, wdf);
+    return st == URB_X_OK ? 0 : xfail(j, st);
+}
+
+/* The written form: W folded \x1f case-folded source word. Its wdf is 0:
+ * forms serve completion and must not lengthen the document for BM25. */
+static int form_term(job_t *j, const char *src, const urb_token_t *tk)
+{
+    urb_terms_t *t = j->t;
+    if (!(tk->flags & URB_TOK_NGRAM) &&
+        utf8_chars(tk->term, tk->term_len) < FORM_MIN_CHARS)
+        return 0;
+    if (urb_fold_case(src + tk->start, tk->end - tk->start, &t->form) < 0 ||
+        make_term(t, URB_PFX_FORM, tk->term, tk->term_len) < 0)
+        return oom(t);
+    char sep = URB_FORM_SEP;
+    if (urb_buf_append(&t->term, &sep, 1) < 0 ||
+        urb_buf_append(&t->term, t->form.data, t->form.len) < 0)
+        return oom(t);
+    if (t->term.len > XAPIAN_TERM_MAX)
+        return 0;
+    urb_xstatus_t st = urb_xdoc_add_term(j->doc, t->term.data, t->term.len, 0);
+    return st == URB_X_OK ? 0 : xfail(j, st);
+}
+
+/* Indexes the words of s[0..n). Title and heading words (field_prefix
+ * set) also get their field term and `extra` wdf on the word and stem. */
+static int index_words(job_t *j, const char *s, size_t n,
+                       const char *field_prefix, uint32_t extra)
+{
+    urb_token_t tk;
+    int r;
+    urb_tokenizer_reset(j->t->tz, s, n);
+    while ((r = urb_tokenizer_next(j->t->tz, &tk)) > 0) {
+        j->pos++;
+        if (posting(j, "", &tk, 1 + extra) < 0 ||
+            (field_prefix && posting(j, field_prefix, &tk, 1) < 0) ||
+            stem_term(j, &tk, 1 + extra) < 0 || form_term(j, s, &tk) < 0)
+            return -1;
+    }
+    if (r < 0)
+        return oom(j->t);
+    j->pos += POS_GAP;
+    return 0;
+}
+
+/* A boolean filter term: prefix + the folded, trimmed value. Values too
+ * long to be a term are left out: they stay in the stored report. */
+static int filter_term(job_t *j, const char *prefix, urb_str_t v)
+{
+    urb_terms_t *t = j->t;
+    if (!v.n)
+        return 0;
+    if (urb_fold(v.p, v.n, &t->fold) < 0)
+        return oom(t);
+    const char *f = t->fold.data;
+    size_t fl = t->fold.len;
+    while (fl && (*f == ' ' || *f == '\t' || *f == '\n' || *f == '\r'))
+        f++, fl--;
+    while (fl && (f[fl - 1] == ' ' || f[fl - 1] == '\t' ||
+                  f[fl - 1] == '\n' || f[fl - 1] == '\r'))
+        fl--;
+    if (!fl || strlen(prefix) + fl > XAPIAN_TERM_MAX)
+        return 0;
+    if (make_term(t, prefix, f, fl) < 0)
+        return oom(t);
+    urb_xstatus_t st =
+        urb_xdoc_add_boolean_term(j->doc, t->term.data, t->term.len);
+    return st == URB_X_OK ? 0 : xfail(j, st);
+}
+
+static int value(job_t *j, unsigned slot, const char *v, size_t n)
+{
+    if (!n)
+        return 0;
+    urb_xstatus_t st = urb_xdoc_set_value(j->doc, slot, v, n);
+    return st == URB_X_OK ? 0 : xfail(j, st);
+}
+
+/* Title, then the text before the first section, then each section's
+ * heading followed by its body. */
+static int index_text(job_t *j, const urb_report_t *r)
+{
+    if (index_words(j, r->title.p, r->title.n, URB_PFX_TITLE,
+                    URB_WDF_TITLE) < 0)
+        return -1;
+    size_t at = 0;
+    for (size_t i = 0; i <= r->n_sections; i++) {
+        size_t end = i < r->n_sections ? r->sections[i].offset : r->text.n;
+        if (end < at)
+            end = at;
+        if (index_words(j, r->text.p + at, end - at, NULL, 0) < 0)
+            return -1;
+        at = end;
+        if (i < r->n_sections) {
+            const urb_str_t *h = &r->sections[i].heading;
+            if (index_words(j, h->p, h->n, URB_PFX_HEADING,
+                            URB_WDF_HEADING) < 0 ||
+                filter_term(j, URB_PFX_SECTION, *h) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int index_fields(job_t *j, const urb_report_t *r)
+{
+    urb_terms_t *t = j->t;
+    if (r->id.n && make_term(t, URB_PFX_ID, r->id.p, r->id.n) < 0)
+        return oom(t);
+    if (r->id.n) {
+        if (t->term.len > XAPIAN_TERM_MAX)
+            return fail(t, "id too long (%zu bytes)", r->id.n);
+        urb_xstatus_t st =
+            urb_xdoc_add_boolean_term(j->doc, t->term.data, t->term.len);
+        if (st != URB_X_OK)
+            return xfail(j, st);
+    }
+    if (filter_term(j, URB_PFX_LANG, r->lang) < 0 ||
+        filter_term(j, URB_PFX_COUNTRY, r->country) < 0 ||
+        filter_term(j, URB_PFX_CITY, r->city) < 0 ||
+        value(j, URB_SLOT_LANG, r->lang.p, r->lang.n) < 0 ||
+        value(j, URB_SLOT_COUNTRY, r->country.p, r->country.n) < 0 ||
+        value(j, URB_SLOT_CITY, r->city.p, r->city.n) < 0)
+        return -1;
+    t->data.len = 0;
+    for (size_t i = 0; i < r->n_networks; i++) {
+        if (filter_term(j, URB_PFX_NETWORK, r->networks[i]) < 0)
+            return -1;
+        char sep = URB_LIST_SEP;
+        if ((i && urb_buf_append(&t->data, &sep, 1) < 0) ||
+            urb_buf_append(&t->data, r->networks[i].p, r->networks[i].n) < 0)
+            return oom(t);
+    }
+    if (value(j, URB_SLOT_NETWORKS, t->data.data, t->data.len) < 0)
+        return -1;
+    if (r->year) {
+        char y[16], s[9];
+        int yl = snprintf(y, sizeof y, "%d", r->year);
+        if (filter_term(j, URB_PFX_YEAR, (urb_str_t){y, (size_t)yl}) < 0 ||
+            value(j, URB_SLOT_YEARSTR, y, (size_t)yl) < 0 ||
+            value(j, URB_SLOT_YEAR, s, urb_xsortable(r->year, s)) < 0 ||
+            value(j, URB_SLOT_YEAR_NEG, s, urb_xsortable(-r->year, s)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int urb_terms_index(const urb_report_t *r, urb_terms_t *t, urb_xdoc_t *doc)
+{
+    job_t j = {.t = t, .doc = doc};
+    t->err[0] = '\0';
+    if (r->n_sections > URB_MAX_SECTIONS || r->n_networks > URB_MAX_NETWORKS ||
+        r->n_fields > URB_MAX_FIELDS)
+        return fail(t, "report breaks its limits");
+    for (size_t i = 0; i < r->n_sections; i++)
+        if (r->sections[i].offset > r->text.n)
+            return fail(t, "section %zu starts past the text", i);
+    if (r->lang.n && stemmer_for(t, r->lang.p, r->lang.n, &j.stem) < 0)
+        return oom(t);
+    if (index_text(&j, r) < 0 || index_fields(&j, r) < 0)
+        return -1;
+    t->data.len = 0;
+    if (urb_report_encode(r, &t->data) < 0)
+        return oom(t);
+    urb_xstatus_t st = urb_xdoc_set_data(doc, t->data.data, t->data.len);
+    return st == URB_X_OK ? 0 : xfail(&j, st);
+}
+
+/* ---- Spelling ----------------------------------------------------------- */
+
+typedef struct spell {
+    urb_xdb_t *db;
+    urb_xstatus_t st;
+} spell_t;
+
+static int spell_term(void *ctx, const char *term, size_t len, uint32_t wdf)
+{
+    spell_t *sp = ctx;
+    char w[XAPIAN_TERM_MAX + 1];
+    (void)wdf;
+    /* Prefixed terms start with an upper-case ASCII letter; folded words
+     * never do. */
+    if (!len || len > XAPIAN_TERM_MAX || (term[0] >= 'A' && term[0] <= 'Z') ||
+        utf8_chars(term, len) < SPELL_MIN_CHARS)
+        return 0;
+    memcpy(w, term, len);
+    w[len] = '\0';
+    if (strspn(w, "0123456789") == len)
+        return 0;
+    sp->st = urb_xdb_add_spelling(sp->db, w, 1);
+    return sp->st != URB_X_OK;
+}
+
+urb_xstatus_t urb_terms_add_spelling(urb_xdb_t *db, urb_xdoc_t *doc)
+{
+    spell_t sp = {db, URB_X_OK};
+    urb_xstatus_t st = urb_xdoc_termlist(doc, spell_term, &sp);
+    return st != URB_X_OK ? st : sp.st;
+}
