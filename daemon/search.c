@@ -219,6 +219,15 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
     urb_xstatus_t st;
     *retry = false;
 
+    /* Corrected first: a correction reuses the parser, and the parse's
+     * info must live on to the snippets. */
+    if (a->text_len) {
+        st = urb_query_correct(w->qp, w->db, a->text, a->text_len, &corrected);
+        if (st != URB_X_OK) {
+            *retry = xapian_failed(w, st, urb_qparser_errmsg(w->qp), out);
+            goto done;
+        }
+    }
     st = urb_qparser_parse(w->qp, a->text, a->text_len, &qo, &text_q, &info);
     if (st != URB_X_OK) {
         urb_proto_err(out, st == URB_X_QUERY ? URB_ERR_SYNTAX : URB_ERR_INTERNAL,
@@ -285,14 +294,7 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
             goto done;
         }
         urb_xmset_matches(ms, &m);
-        if (pass == 1 || !text_q)
-            break;
-        st = urb_query_correct(w->qp, w->db, a->text, a->text_len, &corrected);
-        if (st != URB_X_OK) {
-            *retry = xapian_failed(w, st, urb_qparser_errmsg(w->qp), out);
-            goto done;
-        }
-        if (!corrected || m.estimated > 0)
+        if (pass == 1 || !text_q || !corrected || m.estimated > 0)
             break;
         /* Nothing matched as typed: the hits are the corrected query's. */
         urb_xquery_free(text_q);

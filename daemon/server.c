@@ -25,8 +25,8 @@ static void req_free(urb_req_t *req)
     free(req);
 }
 
-/* Counts the finished request and lets its connection write what is now
- * in order. */
+/* Counts the finished request. Its connection writes it later, when it
+ * flushes: never from here, so a handler may still use the request. */
 static void req_finish(urb_req_t *req)
 {
     urb_server_t *srv = req->srv;
@@ -35,8 +35,6 @@ static void req_finish(urb_req_t *req)
     if (req->failed)
         srv->errors++;
     urb_hist_add(&srv->latency, (uv_hrtime() - req->start_ns) / 1000);
-    if (req->conn)
-        conn_flush(req->conn);
 }
 
 static void req_set_err(urb_buf_t *b, urb_errcode_t code, const char *fmt,
@@ -106,6 +104,8 @@ static void on_deadline(uv_timer_t *t)
         /* The worker finishes in its own time; its result is dropped. */
         urb_req_err(req, URB_ERR_TIMEOUT, "query ran past %u ms",
                     srv->cfg->query_timeout_ms);
+        if (req->conn)
+            conn_flush(req->conn);
     }
     arm_deadline(srv);
 }
@@ -133,7 +133,9 @@ static void job_done(urb_job_t *job)
         req_free(req);
         return;
     }
+    urb_conn_t *c = req->conn;
     req_finish(req);
+    conn_flush(c);
 }
 
 void urb_req_submit(urb_req_t *req)
@@ -327,6 +329,16 @@ static void conn_flush(urb_conn_t *c)
         conn_close(c);
 }
 
+/* Once: the last connection is gone after a drain began. */
+static void server_drained(urb_server_t *srv)
+{
+    if (srv->drained)
+        return;
+    srv->drained = true;
+    if (srv->on_drained)
+        srv->on_drained(srv);
+}
+
 static void on_conn_closed(uv_handle_t *h)
 {
     urb_conn_t *c = h->data;
@@ -335,8 +347,8 @@ static void on_conn_closed(uv_handle_t *h)
     urb_buf_free(&c->out);
     urb_buf_free(&c->writing);
     free(c);
-    if (srv->draining && srv->nconns == 0 && srv->on_drained)
-        srv->on_drained(srv);
+    if (srv->draining && srv->nconns == 0)
+        server_drained(srv);
 }
 
 static void conn_close(urb_conn_t *c)
@@ -530,8 +542,8 @@ void urb_server_drain(urb_server_t *srv)
         conn_read(c, false);
         conn_process(c);
     }
-    if (srv->nconns == 0 && srv->on_drained)
-        srv->on_drained(srv);
+    if (srv->nconns == 0)
+        server_drained(srv);
 }
 
 void urb_server_free(urb_server_t *srv)

@@ -79,7 +79,7 @@ struct urb_server {
     char *admin_token;      /* NULL: AUTH never succeeds */
     uv_tcp_t tcp;
     uv_pipe_t pipe;
-    bool has_tcp, has_pipe, draining;
+    bool has_tcp, has_pipe, draining, drained;
     urb_conn_t *conns;
     unsigned nconns;
     urb_req_t *running_head, *running_tail; /* by deadline */

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -107,7 +108,7 @@ static void test_blank_lines_get_no_reply(void)
     free(line);
     /* Nothing else is pending: the next reply is for the next request. */
     const char *r = ask("HELLO");
-    CHECK(r && strncmp(r, "OK {\"server\"", 13) == 0);
+    CHECK(r && strncmp(r, "OK {\"server\"", 12) == 0);
 }
 
 static void test_unknown_command(void)
