@@ -5,11 +5,16 @@
  * query goes through urb_fold(), so the two sides always agree.
  *
  * Folding, in order: NFKC compatibility forms (fullwidth, ligatures),
- * Unicode case folding (ß -> ss), then diacritics removed for Latin, Greek
- * and Arabic (harakat, tatweel) and Hebrew niqqud; letters with no
- * decomposition fold too (ł->l, ø->o, đ->d, æ->ae, œ->oe, ı->i, þ->th).
- * Marks that carry meaning are kept: Cyrillic й/ї, Devanagari, Thai,
- * Japanese dakuten. The result is NFC.
+ * Unicode case folding (ß -> ss, ς -> σ), default ignorables removed (soft
+ * hyphen, ZWJ), then diacritics removed where they only decorate: every
+ * mark on a Latin, Greek or Arabic letter (accents, tonos, harakat, hamza:
+ * أ -> ا) or on no letter at all, Hebrew niqqud and cantillation, Arabic
+ * tatweel. Turkish İ becomes i. Letters with no decomposition fold too
+ * (ł->l, ø->o, đ/ð->d, ħ->h, ŧ->t, æ->ae, œ->oe, ı->i, þ->th), and Catalan
+ * l·l (any of the dots people type) becomes ll. Marks that carry meaning
+ * are kept: Devanagari, Thai, Japanese dakuten, Cyrillic й, ї, ў, ѓ, ќ;
+ * on Cyrillic only ё -> е and stress accents (а́) go. The result is NFC,
+ * and folding it again changes nothing.
  *
  * No allocation per token: a tokenizer owns one buffer it reuses.
  */
@@ -31,7 +36,9 @@ typedef enum urb_script {
     URB_SCRIPT_HANGUL, URB_SCRIPT_DIGIT
 } urb_script_t;
 
-/* Script of one code point (Common/Inherited give URB_SCRIPT_OTHER). */
+/* Script of one code point (Common/Inherited give URB_SCRIPT_OTHER, except
+ * ASCII and fullwidth digits: URB_SCRIPT_DIGIT). By block: the Common
+ * punctuation inside a script's block goes with the block. */
 urb_script_t urb_script_of(int32_t cp);
 /* Scripts written without spaces between words: Han, kana, Hangul, Thai. */
 bool urb_script_unspaced(urb_script_t s);
@@ -47,10 +54,13 @@ char *urb_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
 /* A NUL byte, or more than 10% control bytes other than TAB, CR, LF, FF. */
 bool urb_looks_binary(const char *s, size_t len);
 
-/* Decode one code point at s (len > 0, valid UTF-8); returns its length. */
+/* Decode one code point at s (len > 0, valid UTF-8); returns its length.
+ * A byte that starts no valid sequence gives U+FFFD and length 1. */
 size_t urb_utf8_decode(const char *s, size_t len, int32_t *cp);
 
-/* A growable byte buffer, reused across calls. */
+/* A growable byte buffer, reused across calls; zero-initialise it. The
+ * caller owns it and frees data with urb_buf_free(). reserve makes room
+ * for `extra` more bytes and a NUL; append keeps data NUL-terminated. */
 typedef struct urb_buf {
     char *data;
     size_t len, cap;
@@ -86,9 +96,18 @@ typedef struct urb_token {
 } urb_token_t;
 
 /* Words are maximal runs of letters, marks and digits; apostrophes and
- * hyphens split words (l'intégration -> l, integration). Each character
- * of Han/kana/Hangul is a token of its own; Thai runs are cut into words
- * by libthai. Terms longer than URB_TERM_MAX bytes are skipped. */
+ * hyphens split words (l'intégration -> l, integration), Catalan l·l does
+ * not. A run also ends where the script changes between Han/kana/Hangul/
+ * Thai and any other. Each character of Han/kana/Hangul is a token of its
+ * own, with its dakuten, conjoining jamo or prolonged mark ー; Thai runs
+ * are cut into words by libthai (a run is one word if libthai has no
+ * dictionary). Symbols, emoji and punctuation are not words. Terms longer
+ * than URB_TERM_MAX bytes are skipped, and so are words longer than
+ * 8 * URB_TERM_MAX bytes in the source, unfolded.
+ *
+ * A tokenizer is for one thread at a time; keep one per thread and reuse
+ * it: its buffers grow and stay, and it loads libthai's dictionary on the
+ * first Thai word it meets. */
 typedef struct urb_tokenizer urb_tokenizer_t;
 
 urb_tokenizer_t *urb_tokenizer_new(void); /* NULL on OOM; caller frees */
