@@ -302,6 +302,9 @@ void urb_json_double(urb_json_t *j, double v, int digits)
     char tmp[40];
     if (digits > 0) {
         snprintf(tmp, sizeof tmp, "%.*g", digits < 17 ? digits : 17, v);
+        /* Rounding near DBL_MAX can overflow ("2e+308"): keep all digits. */
+        if (isinf(strtod(tmp, NULL)))
+            snprintf(tmp, sizeof tmp, "%.17g", v);
     } else {
         for (digits = 15; digits < 17; digits++) {
             snprintf(tmp, sizeof tmp, "%.*g", digits, v);

@@ -231,7 +231,8 @@ const char *detect(const char *text, size_t len, const char *const *allowed,
     CLD2::CLDHints cld_hints = {hints[0] ? hints : nullptr, nullptr,
                                 CLD2::UNKNOWN_ENCODING,
                                 CLD2::UNKNOWN_LANGUAGE};
-    CLD2::Language lang3[3];
+    CLD2::Language lang3[3] = {CLD2::UNKNOWN_LANGUAGE, CLD2::UNKNOWN_LANGUAGE,
+                               CLD2::UNKNOWN_LANGUAGE};
     int percent3[3], text_bytes, valid_prefix;
     double score3[3];
     bool reliable = false;

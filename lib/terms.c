@@ -254,12 +254,14 @@ static int index_text(job_t *j, const urb_report_t *r)
     if (index_words(j, r->title.p, r->title.n, URB_PFX_TITLE,
                     URB_WDF_TITLE) < 0)
         return -1;
+    /* A report of only a title has no text at all. */
+    const char *text = r->text.p ? r->text.p : "";
     size_t at = 0;
     for (size_t i = 0; i <= r->n_sections; i++) {
         size_t end = i < r->n_sections ? r->sections[i].offset : r->text.n;
         if (end < at)
             end = at;
-        if (index_words(j, r->text.p + at, end - at, NULL, 0) < 0)
+        if (index_words(j, text + at, end - at, NULL, 0) < 0)
             return -1;
         at = end;
         if (i < r->n_sections) {
