@@ -1,0 +1,300 @@
+/* bench-inproc — the reference rate for tools/bench-search: the SEARCH
+ * lines of a query file run on one thread through urbisd's own worker
+ * code (daemon/search.c, linked in), with no sockets in between.
+ *
+ *   bench-inproc [-d SECONDS] [--json] INDEX QUERYFILE
+ *
+ * The lines are urbis-bench's (blank lines and lines starting with '#'
+ * skipped). Their options are read as urbisd reads them, once, before any
+ * timing: what is timed is urb_search_run, the work a daemon worker does
+ * for a request. One pass over all the queries warms the caches; then the
+ * queries run in turn for SECONDS (default 5) and the rate is printed.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+#include "log.h"
+#include "search.h"
+#include "urbis/proto.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool is(urb_str_t s, const char *name)
+{
+    return s.n == strlen(name) && memcmp(s.p, name, s.n) == 0;
+}
+
+static char *dup_str(const char *p, size_t n)
+{
+    char *s = malloc(n + 1);
+    if (s) {
+        memcpy(s, p, n);
+        s[n] = '\0';
+    }
+    return s;
+}
+
+static void free_args(urb_search_args_t *a)
+{
+    for (size_t i = 0; i < a->n_filters; i++)
+        free(a->filters[i].value);
+    free(a->text);
+}
+
+/* filter=field:value */
+static bool add_filter(urb_search_args_t *a, urb_str_t v)
+{
+    const char *colon = memchr(v.p, ':', v.n);
+    if (!colon || a->n_filters == URB_MAX_FILTERS)
+        return false;
+    urb_filter_t *f = &a->filters[a->n_filters];
+    f->field = urb_field_parse(v.p, (size_t)(colon - v.p));
+    size_t n = v.n - (size_t)(colon - v.p) - 1;
+    if (f->field < 0 || n == 0 || !(f->value = dup_str(colon + 1, n)))
+        return false;
+    a->n_filters++;
+    return true;
+}
+
+/* facets=field,field */
+static bool add_facets(urb_search_args_t *a, urb_str_t v)
+{
+    const char *p = v.p, *end = v.p + v.n;
+    while (p < end) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *stop = comma ? comma : end;
+        int f = urb_field_parse(p, (size_t)(stop - p));
+        if (f < 0)
+            return false;
+        a->facets |= 1u << f;
+        p = stop + (comma != NULL);
+    }
+    return true;
+}
+
+/* One option of SEARCH, with urbisd's defaults and ranges. */
+static bool set_option(urb_search_args_t *a, const urb_option_t *o,
+                       bool *xl_given)
+{
+    static const char *const ops[] = {"and", "or", NULL};
+    static const char *const sorts[] = {"relevance", "year", "-year", NULL};
+    urb_str_t v = o->value;
+    uint64_t n;
+    int k;
+    if (is(o->name, "limit") || is(o->name, "offset")) {
+        bool limit = is(o->name, "limit");
+        if (urb_proto_parse_uint(v, 0, limit ? 100 : 10000, &n) < 0)
+            return false;
+        *(limit ? &a->limit : &a->offset) = (unsigned)n;
+    } else if (is(o->name, "lang")) {
+        if (urb_str_ieq(v, "auto"))
+            a->lang[0] = '\0';
+        else if (v.n == 2 && v.p[0] >= 'a' && v.p[0] <= 'z' && v.p[1] >= 'a' &&
+                 v.p[1] <= 'z')
+            snprintf(a->lang, sizeof a->lang, "%.2s", v.p);
+        else
+            return false;
+    } else if (is(o->name, "filter")) {
+        return add_filter(a, v);
+    } else if (is(o->name, "facets")) {
+        return add_facets(a, v);
+    } else if (is(o->name, "op")) {
+        if (urb_proto_parse_choice(v, ops, &k) < 0)
+            return false;
+        a->op_or = k == 1;
+    } else if (is(o->name, "sort")) {
+        if (urb_proto_parse_choice(v, sorts, &k) < 0)
+            return false;
+        a->sort = k == 0 ? 0 : k == 1 ? 1 : -1;
+        a->sort_given = true;
+    } else if (is(o->name, "snippets")) {
+        return urb_proto_parse_bool(v, &a->snippets) == 0;
+    } else if (is(o->name, "xl")) {
+        *xl_given = true;
+        return urb_proto_parse_bool(v, &a->xl) == 0;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* A SEARCH request line to the worker's arguments. */
+static bool parse_search(urb_request_t *rq, const char *line, size_t len,
+                         urb_search_args_t *a)
+{
+    bool xl_given = false;
+    memset(a, 0, sizeof *a);
+    a->limit = 10;
+    a->snippets = true;
+    if (urb_request_parse(rq, line, len) != 1 ||
+        !urb_str_ieq(rq->verb, "SEARCH"))
+        return false;
+    for (size_t i = 0; i < rq->n_options; i++)
+        if (!set_option(a, &rq->options[i], &xl_given))
+            return false;
+    if (!xl_given)
+        a->xl = a->lang[0] == '\0';
+    a->text_len = rq->text.n;
+    return (a->text = dup_str(rq->text.p, rq->text.n)) != NULL;
+}
+
+/* Reads the queries; NULL after saying why. */
+static urb_search_args_t *load_queries(const char *path, size_t *count)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return NULL;
+    }
+    urb_search_args_t *qs = NULL;
+    size_t n = 0, cap = 0, lineno = 0, size = 0;
+    char *line = NULL;
+    ssize_t len;
+    bool ok = true;
+    urb_request_t rq;
+    urb_request_init(&rq);
+    while (ok && (len = getline(&line, &size, f)) >= 0) {
+        lineno++;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        if (len == 0 || line[0] == '#' || strspn(line, " \t") == (size_t)len)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            urb_search_args_t *p = realloc(qs, cap * sizeof *qs);
+            if (!p) {
+                fputs("bench-inproc: out of memory\n", stderr);
+                ok = false;
+                break;
+            }
+            qs = p;
+        }
+        if (!parse_search(&rq, line, (size_t)len, &qs[n])) {
+            fprintf(stderr,
+                    "bench-inproc: %s:%zu: not a valid SEARCH "
+                    "request: %.*s\n",
+                    path, lineno, (int)len, line);
+            free_args(&qs[n]);
+            ok = false;
+        } else {
+            n++;
+        }
+    }
+    urb_request_free(&rq);
+    free(line);
+    fclose(f);
+    if (ok && n == 0)
+        fprintf(stderr, "bench-inproc: no queries in %s\n", path);
+    if (!ok || n == 0) {
+        for (size_t i = 0; i < n; i++)
+            free_args(&qs[i]);
+        free(qs);
+        return NULL;
+    }
+    *count = n;
+    return qs;
+}
+
+/* Warms up, then times the queries in turn. 0, or 1 after saying why. */
+static int bench(urb_engine_t *engine, const urb_search_args_t *qs, size_t n,
+                 double seconds, bool json)
+{
+    urb_worker_t *w = urb_worker_new(engine);
+    if (!w) {
+        fputs("bench-inproc: out of memory\n", stderr);
+        return 1;
+    }
+    urb_buf_t reply = {0};
+    for (size_t i = 0; i < n; i++)
+        if (!urb_search_run(w, &qs[i], &reply))
+            fprintf(stderr, "bench-inproc: %s: %.*s", qs[i].text,
+                    (int)reply.len, reply.data);
+
+    uint64_t count = 0, errors = 0;
+    double t0 = now_s(), elapsed;
+    do {
+        errors += !urb_search_run(w, &qs[count++ % n], &reply);
+    } while ((elapsed = now_s() - t0) < seconds);
+    double qps = (double)count / elapsed;
+    if (json)
+        printf("{\"queries\":%llu,\"seconds\":%.3f,\"qps\":%.1f,"
+               "\"errors\":%llu,\"mean_us\":%.1f}\n",
+               (unsigned long long)count, elapsed, qps,
+               (unsigned long long)errors, 1e6 / qps);
+    else
+        printf("%llu queries in %.2f s: %.1f queries/s, %.0f us each, "
+               "%llu errors\n",
+               (unsigned long long)count, elapsed, qps, 1e6 / qps,
+               (unsigned long long)errors);
+    urb_buf_free(&reply);
+    urb_worker_free(w);
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: bench-inproc [-d SECONDS] [--json] INDEX QUERYFILE\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    double seconds = 5;
+    bool json = false;
+    char *end;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
+        switch (ch) {
+        case 'd':
+            seconds = strtod(optarg, &end);
+            if (end == optarg || *end || !(seconds > 0)) {
+                usage(stderr);
+                return 2;
+            }
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (argc - optind != 2) {
+        usage(stderr);
+        return 2;
+    }
+    size_t n;
+    urb_search_args_t *qs = load_queries(argv[optind + 1], &n);
+    if (!qs)
+        return 2;
+
+    /* The engine opens the generation INDEX/current names, as urbisd's
+     * does at start; the worker opens its own handle on it. */
+    urb_log_set_level(URB_LOG_WARN);
+    urb_engine_t engine;
+    int status = 1;
+    if (urb_engine_init(&engine, argv[optind]) == 0)
+        status = bench(&engine, qs, n, seconds, json);
+    urb_engine_free(&engine);
+    for (size_t i = 0; i < n; i++)
+        free_args(&qs[i]);
+    free(qs);
+    return status;
+}
