@@ -200,7 +200,7 @@ static void check_err(const char *msg, size_t len, urb_errcode_t code)
     const uint8_t *m = (const uint8_t *)out.data + head;
     size_t mn = out.len - head - 1;
     FZ_CHECK(mn <= 3 * URB_PROTO_MSG_MAX);
-    int32_t cp;
+    int32_t cp = 0;
     for (size_t i = 0; i < mn;) {
         size_t k = fz_utf8_seq(m + i, mn - i, &cp);
         FZ_CHECK(k > 0 && !is_control(cp));
