@@ -38,11 +38,17 @@ int urb_field_parse(const char *name, size_t len)
 
 /* ---- Worker state -------------------------------------------------------- */
 
+static bool worker_sync(urb_worker_t *w, bool force, urb_buf_t *out);
+
 void *urb_worker_new(void *engine)
 {
     urb_worker_t *w = calloc(1, sizeof *w);
-    if (w)
-        w->engine = engine;
+    if (!w)
+        return NULL;
+    w->engine = engine;
+    /* Open and warm up now, on the worker's thread, so the first query
+     * does not pay for it; a failure here is retried by that query. */
+    worker_sync(w, false, &w->scratch);
     return w;
 }
 
@@ -91,6 +97,11 @@ static bool worker_sync(urb_worker_t *w, bool force, urb_buf_t *out)
         urb_qparser_free(w->qp);
         w->qp = qp;
         memcpy(w->langs, v.langs, sizeof w->langs);
+        /* A parse stems in every indexed language, which loads the
+         * Hunspell dictionaries (~0.7 s) now rather than in a query. */
+        urb_xquery_t *warm = NULL;
+        if (urb_qparser_parse(qp, "urbis", 5, NULL, &warm, NULL) == URB_X_OK)
+            urb_xquery_free(warm);
     }
     urb_xdb_free(w->db);
     w->db = db;
