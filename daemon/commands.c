@@ -234,6 +234,19 @@ static void cmd_help(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
 
 /* ---- Commands run on workers --------------------------------------------- */
 
+/* Keeps a copy of the request's text in the command's arguments and hands
+ * the request to a worker. */
+static void submit_with_text(urb_req_t *req, urb_str_t text, char **out,
+                             size_t *out_len)
+{
+    if (!(*out = dup_str(text))) {
+        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
+        return;
+    }
+    *out_len = text.n;
+    urb_req_submit(req);
+}
+
 static void free_search(void *p)
 {
     urb_search_args_t *a = p;
@@ -382,12 +395,7 @@ static void cmd_search(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
         urb_req_err(req, URB_ERR_SYNTAX, "empty query: give words or a filter");
         return;
     }
-    if (!(a->text = dup_str(rq->text))) {
-        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
-        return;
-    }
-    a->text_len = rq->text.n;
-    urb_req_submit(req);
+    submit_with_text(req, rq->text, &a->text, &a->text_len);
 }
 
 static void free_suggest(void *p)
@@ -426,12 +434,7 @@ static void cmd_suggest(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
         urb_req_err(req, URB_ERR_SYNTAX, "SUGGEST wants text to complete");
         return;
     }
-    if (!(a->text = dup_str(rq->text))) {
-        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
-        return;
-    }
-    a->text_len = rq->text.n;
-    urb_req_submit(req);
+    submit_with_text(req, rq->text, &a->text, &a->text_len);
 }
 
 static void free_get(void *p)
@@ -456,14 +459,12 @@ static void cmd_get(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
         return;
     }
     urb_get_args_t *a = calloc(1, sizeof *a);
-    if (!a || !(a->id = dup_str(rq->text))) {
-        free(a);
+    if (!a) {
         urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
         return;
     }
-    a->id_len = rq->text.n;
     req->args = a;
-    urb_req_submit(req);
+    submit_with_text(req, rq->text, &a->id, &a->id_len);
 }
 
 /* DEBUG SLEEP ms: holds a worker, to test timeouts, draining and
