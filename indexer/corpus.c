@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "reader.h"
+#include "urbis/indexdir.h"
 
 urb_file_t *urb_files_push(urb_files_t *fs, char *path)
 {
@@ -70,16 +71,8 @@ int urb_file_as_before(urb_file_t *f, const urb_file_t *old)
 
 char *urb_path_join(const char *root, const char *path)
 {
-    size_t rl = strlen(root), pl = strlen(path);
-    while (rl > 1 && root[rl - 1] == '/')
-        rl--;
-    char *p = malloc(rl + 1 + pl + 1);
-    if (!p)
-        return NULL;
-    memcpy(p, root, rl);
-    p[rl] = '/';
-    memcpy(p + rl + 1, path, pl + 1);
-    return p;
+    /* The index folder's join is the same: root, one slash, path. */
+    return urb_indexdir_gen_path(root, path);
 }
 
 /* One entry of a directory: rel is its path below the root (owned). */
