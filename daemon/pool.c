@@ -5,7 +5,6 @@
 #include <stdlib.h>
 
 struct urb_pool {
-    uv_loop_t *loop;
     uv_async_t wakeup;     /* a worker finished jobs */
     pthread_mutex_t lock;
     pthread_cond_t ready;  /* the queue got a job, or stop */
@@ -90,7 +89,6 @@ urb_pool_t *urb_pool_new(uv_loop_t *loop, unsigned n,
         free(pool);
         return NULL;
     }
-    pool->loop = loop;
     pool->wakeup.data = pool;
     pool->state_new = state_new;
     pool->state_free = state_free;

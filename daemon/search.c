@@ -111,8 +111,7 @@ static bool worker_sync(urb_worker_t *w, bool force, urb_buf_t *out)
 }
 
 /* A Xapian failure as a reply; true when a reopen and retry may help. */
-static bool xapian_failed(urb_worker_t *w, urb_xstatus_t st, const char *msg,
-                          urb_buf_t *out)
+static bool xapian_failed(urb_xstatus_t st, const char *msg, urb_buf_t *out)
 {
     out->len = 0;
     if (st == URB_X_MODIFIED || st == URB_X_NOT_FOUND || st == URB_X_OPENING ||
@@ -125,7 +124,6 @@ static bool xapian_failed(urb_worker_t *w, urb_xstatus_t st, const char *msg,
     else
         urb_proto_err(out, URB_ERR_INTERNAL, "%s: %s", urb_xstatus_str(st),
                       msg);
-    (void)w;
     return false;
 }
 
@@ -235,7 +233,7 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
     if (a->text_len) {
         st = urb_query_correct(w->qp, w->db, a->text, a->text_len, &corrected);
         if (st != URB_X_OK) {
-            *retry = xapian_failed(w, st, urb_qparser_errmsg(w->qp), out);
+            *retry = xapian_failed(st, urb_qparser_errmsg(w->qp), out);
             goto done;
         }
     }
@@ -293,7 +291,7 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
                 st = urb_xenq_add_facet(enq, fields[f].slot, fields[f].sep,
                                         &facet_idx[f]);
         if (st != URB_X_OK) {
-            *retry = xapian_failed(w, st, enq ? urb_xenq_errmsg(enq) : "", out);
+            *retry = xapian_failed(st, enq ? urb_xenq_errmsg(enq) : "", out);
             goto done;
         }
         uint32_t check = a->facets ? doccount : a->offset + a->limit;
@@ -301,7 +299,7 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
         ms = NULL;
         st = urb_xenq_mset(enq, a->offset, a->limit, check, &ms);
         if (st != URB_X_OK) {
-            *retry = xapian_failed(w, st, urb_xenq_errmsg(enq), out);
+            *retry = xapian_failed(st, urb_xenq_errmsg(enq), out);
             goto done;
         }
         urb_xmset_matches(ms, &m);
@@ -357,7 +355,7 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
         if (st == URB_X_OK)
             st = urb_xdoc_get_data(doc, &data, &data_len);
         if (st != URB_X_OK) {
-            *retry = xapian_failed(w, st, urb_xmset_errmsg(ms), out);
+            *retry = xapian_failed(st, urb_xmset_errmsg(ms), out);
             urb_xdoc_free(doc);
             goto done;
         }
@@ -411,7 +409,7 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
             st = urb_xenq_facet(enq, facet_idx[f], facet_item, &j);
             urb_json_obj_end(&j);
             if (st != URB_X_OK) {
-                *retry = xapian_failed(w, st, urb_xenq_errmsg(enq), out);
+                *retry = xapian_failed(st, urb_xenq_errmsg(enq), out);
                 goto done;
             }
         }
@@ -461,7 +459,7 @@ static bool suggest_once(urb_worker_t *w, const void *args, urb_buf_t *out,
                                    a->lang[0] ? a->lang : NULL, a->limit, sugg,
                                    &n);
     if (st != URB_X_OK) {
-        *retry = xapian_failed(w, st, urb_qparser_errmsg(w->qp), out);
+        *retry = xapian_failed(st, urb_qparser_errmsg(w->qp), out);
         return false;
     }
     urb_json_t j;
@@ -557,7 +555,7 @@ static bool get_once(urb_worker_t *w, const void *args, urb_buf_t *out,
     if (st == URB_X_OK)
         st = urb_xdoc_get_data(doc, &data, &len);
     if (st != URB_X_OK) {
-        *retry = xapian_failed(w, st, urb_xdb_errmsg(w->db), out);
+        *retry = xapian_failed(st, urb_xdb_errmsg(w->db), out);
         urb_xdoc_free(doc);
         return false;
     }
