@@ -541,7 +541,7 @@ void urb_command_dispatch(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq
         return;
     }
     req->cmd = cmd;
-    if (cmd->admin && !c->is_unix && !c->admin) {
+    if (cmd->admin && (!c || (!c->is_unix && !c->admin))) {
         urb_req_err(req, URB_ERR_FORBIDDEN,
                     "%s needs the Unix socket or AUTH first", cmd->name);
         return;

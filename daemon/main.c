@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "http.h"
 #include "log.h"
 #include "pool.h"
 #include "search.h"
@@ -26,6 +27,10 @@ static void usage(FILE *f)
         "  --idle-timeout-s N        close idle connections (default 300, 0 never)\n"
         "  --max-line N              longest request line (default 16384)\n"
         "  --admin-token-file FILE   token for AUTH (RELOAD over TCP)\n"
+        "  --http HOST:PORT          also serve HTTP/JSON and the widget (docs/http.md)\n"
+        "  --http-origin ORIGIN      CORS: a site allowed to call it (repeatable, * any)\n"
+        "  --http-keys FILE          \"KEY SITE\" lines; then every API call needs a key\n"
+        "  --http-rate R[:BURST]     requests/s per key or address (default 20:40)\n"
         "  --log-level LEVEL         debug, info, warn, error (default info)\n"
         "  --debug-commands          enable DEBUG SLEEP (tests only)\n"
         "  --version, --help\n");
@@ -69,6 +74,8 @@ static char *read_token(const char *path)
 static urb_server_t server;
 static urb_engine_t engine;
 static uv_signal_t sig_term, sig_int, sig_hup;
+static urb_http_config_t http_cfg = {.rate = 20, .burst = 40};
+static urb_http_t *http;
 
 static void on_drained(urb_server_t *srv)
 {
@@ -90,6 +97,7 @@ static void on_signal(uv_signal_t *h, int signum)
         return;
     }
     urb_info("%s: draining", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+    urb_http_drain(http);
     urb_server_drain(&server);
 }
 
@@ -106,7 +114,8 @@ int main(int argc, char **argv)
         .max_output = 4u << 20,
     };
     enum { O_LISTEN = 256, O_SOCKET, O_NOTCP, O_THREADS, O_MAXCONN, O_TIMEOUT,
-           O_IDLE, O_MAXLINE, O_TOKEN, O_LOGLEVEL, O_DEBUG, O_VERSION, O_HELP, O_INDEX };
+           O_IDLE, O_MAXLINE, O_TOKEN, O_LOGLEVEL, O_DEBUG, O_VERSION, O_HELP, O_INDEX,
+           O_HTTP, O_HTTP_ORIGIN, O_HTTP_KEYS, O_HTTP_RATE };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX},
         {"listen", required_argument, NULL, O_LISTEN},
@@ -122,6 +131,10 @@ int main(int argc, char **argv)
         {"debug-commands", no_argument, NULL, O_DEBUG},
         {"version", no_argument, NULL, O_VERSION},
         {"help", no_argument, NULL, O_HELP},
+        {"http", required_argument, NULL, O_HTTP},
+        {"http-origin", required_argument, NULL, O_HTTP_ORIGIN},
+        {"http-keys", required_argument, NULL, O_HTTP_KEYS},
+        {"http-rate", required_argument, NULL, O_HTTP_RATE},
         {NULL, 0, NULL, 0},
     };
     bool ok = true;
@@ -151,6 +164,14 @@ int main(int argc, char **argv)
         case O_DEBUG: cfg.debug_commands = true; break;
         case O_VERSION: printf("urbisd %s\n", URBIS_VERSION); return 0;
         case O_HELP: usage(stdout); return 0;
+        case O_HTTP: http_cfg.listen = optarg; break;
+        case O_HTTP_ORIGIN:
+            ok &= http_cfg.n_origins < URB_HTTP_MAX_ORIGINS;
+            if (http_cfg.n_origins < URB_HTTP_MAX_ORIGINS)
+                http_cfg.origins[http_cfg.n_origins++] = optarg;
+            break;
+        case O_HTTP_KEYS: http_cfg.keys_file = optarg; break;
+        case O_HTTP_RATE: ok &= urb_http_parse_rate(optarg, &http_cfg) == 0; break;
         default: ok = false;
         }
     }
@@ -191,13 +212,15 @@ int main(int argc, char **argv)
     uv_signal_start(&sig_int, on_signal, SIGINT);
     uv_signal_start(&sig_hup, on_signal, SIGHUP);
     int rc = 0;
-    if (urb_server_start(&server, loop, &cfg, &engine, pool) < 0) {
+    if (urb_server_start(&server, loop, &cfg, &engine, pool) < 0 ||
+        (http_cfg.listen && !(http = urb_http_start(&server, &http_cfg)))) {
         rc = 1;
         urb_server_drain(&server);
     } else {
         urb_info("urbisd %s ready: %u workers", URBIS_VERSION, cfg.threads);
     }
     uv_run(loop, UV_RUN_DEFAULT);
+    urb_http_free(http);
     uv_loop_close(loop);
     urb_engine_free(&engine);
     return rc;

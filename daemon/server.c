@@ -13,6 +13,7 @@ static void conn_close(urb_conn_t *c);
 static void conn_process(urb_conn_t *c);
 static void conn_flush(urb_conn_t *c);
 static void on_deadline(uv_timer_t *t);
+static void req_notify(urb_req_t *req);
 
 /* ---- Requests ------------------------------------------------------------ */
 
@@ -104,10 +105,18 @@ static void on_deadline(uv_timer_t *t)
         /* The worker finishes in its own time; its result is dropped. */
         urb_req_err(req, URB_ERR_TIMEOUT, "query ran past %u ms",
                     srv->cfg->query_timeout_ms);
-        if (req->conn)
-            conn_flush(req->conn);
+        req_notify(req);
     }
     arm_deadline(srv);
+}
+
+/* Hands a final reply to whoever waits for it. */
+static void req_notify(urb_req_t *req)
+{
+    if (req->on_reply)
+        req->on_reply(req);
+    else if (req->conn)
+        conn_flush(req->conn);
 }
 
 static void job_run(urb_job_t *job, void *state)
@@ -121,7 +130,7 @@ static void job_done(urb_job_t *job)
     urb_req_t *req = (urb_req_t *)job;
     req->running = false;
     if (req->done) { /* timed out; free it unless its reply still waits */
-        if (!req->conn)
+        if (!req->conn && !req->on_reply)
             req_free(req);
         return;
     }
@@ -129,13 +138,12 @@ static void job_done(urb_job_t *job)
     urb_buf_t t = req->reply;
     req->reply = req->result;
     req->result = t;
-    if (!req->conn) { /* nobody is waiting any more */
+    if (!req->conn && !req->on_reply) { /* nobody is waiting any more */
         req_free(req);
         return;
     }
-    urb_conn_t *c = req->conn;
     req_finish(req);
-    conn_flush(c);
+    req_notify(req);
 }
 
 void urb_req_submit(urb_req_t *req)
@@ -154,6 +162,26 @@ void urb_req_submit(urb_req_t *req)
     if (!uv_is_active((uv_handle_t *)&srv->deadline_timer))
         arm_deadline(srv);
     urb_pool_submit(srv->pool, &req->job);
+}
+
+urb_req_t *urb_req_new_detached(urb_server_t *srv,
+                                void (*on_reply)(urb_req_t *req), void *owner)
+{
+    urb_req_t *req = calloc(1, sizeof *req);
+    if (!req)
+        return NULL;
+    req->srv = srv;
+    req->on_reply = on_reply;
+    req->owner = owner;
+    req->start_ns = uv_hrtime();
+    return req;
+}
+
+void urb_req_release(urb_req_t *req)
+{
+    req->on_reply = NULL;
+    if (!req->running)
+        req_free(req);
 }
 
 /* ---- Connections --------------------------------------------------------- */
@@ -441,12 +469,14 @@ static void on_idle_sweep(uv_timer_t *t)
     }
 }
 
-static int listen_tcp(urb_server_t *srv, const char *hostport)
+int urb_tcp_listen(uv_loop_t *loop, uv_tcp_t *tcp, const char *hostport,
+                   uv_connection_cb on_connection)
 {
+    uv_tcp_init(loop, tcp);
     char host[256];
     const char *colon = strrchr(hostport, ':');
     if (!colon || (size_t)(colon - hostport) >= sizeof host) {
-        urb_error("--listen wants HOST:PORT, not \"%s\"", hostport);
+        urb_error("an address wants HOST:PORT, not \"%s\"", hostport);
         return -1;
     }
     memcpy(host, hostport, (size_t)(colon - hostport));
@@ -454,7 +484,7 @@ static int listen_tcp(urb_server_t *srv, const char *hostport)
     char *end;
     long port = strtol(colon + 1, &end, 10);
     if (*end || port < 0 || port > 65535) {
-        urb_error("bad port in --listen \"%s\"", hostport);
+        urb_error("bad port in \"%s\"", hostport);
         return -1;
     }
     char *h = host;
@@ -466,20 +496,23 @@ static int listen_tcp(urb_server_t *srv, const char *hostport)
     int rc = strchr(h, ':')
                  ? uv_ip6_addr(h, (int)port, (struct sockaddr_in6 *)&addr)
                  : uv_ip4_addr(h, (int)port, (struct sockaddr_in *)&addr);
-    if (rc == 0) {
-        uv_tcp_init(srv->loop, &srv->tcp);
-        srv->tcp.data = srv;
-        srv->has_tcp = true;
-        rc = uv_tcp_bind(&srv->tcp, (struct sockaddr *)&addr, 0);
-    }
     if (rc == 0)
-        rc = uv_listen((uv_stream_t *)&srv->tcp, 511, on_connection);
+        rc = uv_tcp_bind(tcp, (struct sockaddr *)&addr, 0);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)tcp, 511, on_connection);
     if (rc < 0) {
         urb_error("cannot listen on %s: %s", hostport, uv_strerror(rc));
         return -1;
     }
     urb_info("listening on %s", hostport);
     return 0;
+}
+
+static int listen_tcp(urb_server_t *srv, const char *hostport)
+{
+    srv->tcp.data = srv;
+    srv->has_tcp = true;
+    return urb_tcp_listen(srv->loop, &srv->tcp, hostport, on_connection);
 }
 
 static int listen_unix(urb_server_t *srv, const char *path)

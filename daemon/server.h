@@ -50,6 +50,10 @@ struct urb_req {
     bool failed;            /* the reply is an ERR */
     const struct urb_command *cmd;
     void *args;             /* the command's parsed arguments */
+    /* A request from another front end (http.c) has no connection: this
+     * is called on the loop thread once its reply is final. */
+    void (*on_reply)(urb_req_t *req);
+    void *owner;            /* for on_reply */
 };
 
 struct urb_conn {
@@ -109,5 +113,20 @@ void urb_req_err(urb_req_t *req, urb_errcode_t code, const char *fmt, ...)
 void urb_conn_quit(urb_conn_t *c);
 /* Hands `req` to a worker: cmd->run there, then cmd->finish here. */
 void urb_req_submit(urb_req_t *req);
+
+/* For front ends other than the line protocol (http.c): a request that
+ * is answered through on_reply(req) instead of a connection. Dispatch it
+ * with urb_command_dispatch(NULL, req, rq); when req->done is already set
+ * on return it was answered at once and on_reply is not called. The
+ * front end owns it and calls urb_req_release once it has read the reply
+ * or no longer waits for one (it is then freed, or by the pool once its
+ * worker is done). NULL on OOM. */
+urb_req_t *urb_req_new_detached(urb_server_t *srv,
+                                void (*on_reply)(urb_req_t *req), void *owner);
+void urb_req_release(urb_req_t *req);
+/* Binds and listens on HOST:PORT ([::1]:PORT for IPv6); tcp is
+ * initialised here. 0, or -1 after logging why. */
+int urb_tcp_listen(uv_loop_t *loop, uv_tcp_t *tcp, const char *hostport,
+                   uv_connection_cb on_connection);
 
 #endif

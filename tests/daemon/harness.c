@@ -64,7 +64,7 @@ int urb_run_indexer(const char *corpus, const char *index, const char *extra)
     return rc;
 }
 
-static int free_port(void)
+int urb_free_port(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET,
@@ -82,7 +82,7 @@ static int free_port(void)
 pid_t urb_daemon_spawn(urb_daemon_t *d, const char *extra)
 {
     char listen[64];
-    d->port = free_port();
+    d->port = urb_free_port();
     snprintf(listen, sizeof listen, "127.0.0.1:%d", d->port);
     char *argv[48] = {(char *)env("URBISD"), "--index", d->index, "--listen",
                       listen, "--socket", d->sock, "--threads", "2"};

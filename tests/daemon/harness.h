@@ -19,6 +19,8 @@ typedef struct urb_daemon {
     char log[512];    /* dir/urbisd.log: the daemon's stderr */
 } urb_daemon_t;
 
+/* A loopback TCP port that was free a moment ago. */
+int urb_free_port(void);
 /* Runs urbis-index CORPUS INDEX --quiet [extra]; returns its exit code. */
 int urb_run_indexer(const char *corpus, const char *index, const char *extra);
 /* Copies the fixture corpus to dir/corpus, indexes it, starts urbisd with
