@@ -1,16 +1,28 @@
 #include "pool.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
+/* Workers wake the loop through an eventfd rather than uv_async_t: under
+ * load, libuv 1.44's async handle makes the loop spin (pause, then
+ * sched_yield) while a worker is between its two steps of
+ * uv_async_send, and with more threads than cores that worker is often
+ * descheduled there; the loop thread burnt a whole core so. Only the job
+ * that finds the finished list empty writes: the loop reaps the rest with
+ * it. */
 struct urb_pool {
-    uv_async_t wakeup;     /* a worker finished jobs */
+    uv_poll_t wakeup;       /* efd is readable: jobs finished */
+    int efd;
     pthread_mutex_t lock;
-    pthread_cond_t ready;  /* the queue got a job, or stop */
+    pthread_cond_t ready;   /* the queue got a job, or stop */
     urb_job_t *head, *tail; /* queued jobs */
-    urb_job_t *finished;   /* run, done not yet called (LIFO) */
-    unsigned pending;      /* loop thread only */
+    urb_job_t *finished;    /* run, done not yet called (LIFO) */
+    unsigned pending;       /* loop thread only */
     bool stop;
     unsigned nthreads;
     pthread_t *threads;
@@ -35,15 +47,27 @@ static void *worker_main(void *p)
             pool->tail = NULL;
         pthread_mutex_unlock(&pool->lock);
 
+        /* Out of memory at start: try again, else the job answers so. */
+        if (!state)
+            state = pool->state_new(pool->arg);
         job->run(job, state);
 
         pthread_mutex_lock(&pool->lock);
+        bool first = pool->finished == NULL;
         job->next = pool->finished;
         pool->finished = job;
-        uv_async_send(&pool->wakeup);
+        if (first) {
+            pthread_mutex_unlock(&pool->lock);
+            uint64_t one = 1;
+            /* Only EAGAIN can fail here (the counter is full), and then
+             * the loop has a wakeup waiting anyway. */
+            while (write(pool->efd, &one, sizeof one) < 0 && errno == EINTR)
+                ;
+            pthread_mutex_lock(&pool->lock);
+        }
     }
     pthread_mutex_unlock(&pool->lock);
-    if (pool->state_free)
+    if (state && pool->state_free)
         pool->state_free(state);
     return NULL;
 }
@@ -71,9 +95,15 @@ static void reap(urb_pool_t *pool)
     }
 }
 
-static void on_wakeup(uv_async_t *handle)
+static void on_wakeup(uv_poll_t *handle, int status, int events)
 {
-    reap(handle->data);
+    (void)status, (void)events;
+    urb_pool_t *pool = handle->data;
+    uint64_t count;
+    /* Emptied before the reap: a job finished after it writes again. */
+    while (read(pool->efd, &count, sizeof count) < 0 && errno == EINTR)
+        ;
+    reap(pool);
 }
 
 urb_pool_t *urb_pool_new(uv_loop_t *loop, unsigned n,
@@ -84,7 +114,11 @@ urb_pool_t *urb_pool_new(uv_loop_t *loop, unsigned n,
     if (!pool)
         return NULL;
     pool->threads = calloc(n, sizeof *pool->threads);
-    if (!pool->threads || uv_async_init(loop, &pool->wakeup, on_wakeup)) {
+    pool->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (!pool->threads || pool->efd < 0 ||
+        uv_poll_init(loop, &pool->wakeup, pool->efd) < 0) {
+        if (pool->efd >= 0)
+            close(pool->efd);
         free(pool->threads);
         free(pool);
         return NULL;
@@ -93,6 +127,7 @@ urb_pool_t *urb_pool_new(uv_loop_t *loop, unsigned n,
     pool->state_new = state_new;
     pool->state_free = state_free;
     pool->arg = arg;
+    uv_poll_start(&pool->wakeup, UV_READABLE, on_wakeup);
     pthread_mutex_init(&pool->lock, NULL);
     pthread_cond_init(&pool->ready, NULL);
     for (; pool->nthreads < n; pool->nthreads++)
@@ -127,7 +162,9 @@ unsigned urb_pool_pending(const urb_pool_t *pool)
 
 static void on_closed(uv_handle_t *handle)
 {
-    free(handle->data);
+    urb_pool_t *pool = handle->data;
+    close(pool->efd);
+    free(pool);
 }
 
 void urb_pool_free(urb_pool_t *pool)

@@ -9,7 +9,7 @@
 
 typedef struct urb_job urb_job_t;
 struct urb_job {
-    /* On a worker thread, with that worker's state. */
+    /* On a worker thread, with that worker's state (NULL: see below). */
     void (*run)(urb_job_t *job, void *state);
     /* On the loop thread, after run. */
     void (*done)(urb_job_t *job);
@@ -18,8 +18,11 @@ struct urb_job {
 
 typedef struct urb_pool urb_pool_t;
 
-/* Starts n workers; each calls state_new(arg) once, and state_free on its
- * state when the pool stops. NULL on failure. */
+/* Starts n workers; each calls state_new(arg) once on its own thread, and
+ * state_free on its state when the pool stops. A worker whose state_new
+ * returned NULL (out of memory) calls it again before each job, and runs
+ * the job with a NULL state when it fails again: run must answer for
+ * that. NULL on failure. */
 urb_pool_t *urb_pool_new(uv_loop_t *loop, unsigned n,
                          void *(*state_new)(void *arg),
                          void (*state_free)(void *state), void *arg);

@@ -143,6 +143,11 @@ static bool with_retries(urb_worker_t *w, attempt_fn once, const void *args,
                          urb_buf_t *out)
 {
     bool retry = false;
+    if (!w) { /* the pool could not make this worker's state */
+        out->len = 0;
+        urb_proto_err(out, URB_ERR_INTERNAL, "out of memory");
+        return false;
+    }
     for (int i = 0; i < MAX_RETRIES; i++) {
         out->len = 0;
         if (!worker_sync(w, retry, out))

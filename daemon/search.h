@@ -21,7 +21,7 @@ typedef struct urb_worker {
     urb_buf_t scratch;
 } urb_worker_t;
 
-/* For the pool: state_new / state_free. */
+/* For the pool: state_new (NULL on OOM) and state_free. */
 void *urb_worker_new(void *engine);
 void urb_worker_free(void *worker);
 
@@ -65,7 +65,8 @@ typedef struct urb_get_args {
 } urb_get_args_t;
 
 /* Each writes the whole reply line ("OK {...}\n" or "ERR ...\n") to out
- * and returns whether it is OK. */
+ * and returns whether it is OK. w may be NULL (the pool could not make
+ * it): ERR internal. */
 bool urb_search_run(urb_worker_t *w, const urb_search_args_t *a,
                     urb_buf_t *out);
 bool urb_suggest_run(urb_worker_t *w, const urb_suggest_args_t *a,

@@ -1043,6 +1043,8 @@ void urb_qparser_free(urb_qparser_t *qp)
     free(qp->exp_codes);
     free(qp->cache);
     urb_buf_free(&qp->cache_keys);
+    urb_buf_free(&qp->cache_sig);
+    urb_buf_free(&qp->cache_sig_new);
     free(qp->word_ids);
     free(qp->counts);
     free(qp->matches);

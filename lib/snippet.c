@@ -1,16 +1,20 @@
 /* snippet.c — the passage of a document that best shows why it matched.
  *
  * The document is tokenized once; each token is matched against the query
- * words through a per-call cache keyed by the folded token, so a word
- * that repeats through a long text is stemmed once. A two-pointer sweep
- * over the matches then finds the densest window. */
+ * words through a cache keyed by the folded token, so a word that repeats
+ * is looked at once. The cache lives on across the documents of one query
+ * in one language (the hits of a page), and a token is stemmed only when
+ * it begins with the first character of a query word's stem: stemming
+ * (Hunspell above all) was most of a SEARCH's time, and nearly every
+ * token of a text fails that test. A two-pointer sweep over the matches
+ * then finds the densest window. */
 #include "query_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define CACHE_SLOTS 8192 /* a power of two */
-#define CACHE_FILL 6144  /* distinct tokens cached per call */
+#define CACHE_FILL 6144  /* distinct tokens cached before a fresh start */
 
 typedef struct sctx {
     urb_qparser_t *qp;
@@ -33,6 +37,29 @@ static bool is_space(char c)
            c == '\v';
 }
 
+static size_t utf8_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* Could t[0..n) stem to a query word's stem? Stems keep a word's first
+ * character: Snowball only cuts endings, and Hunspell's lemmas of an
+ * inflected form begin as the form does, mobile vowels and all (psa and
+ * pies, dnia and dzień). The rare suppletive form (ludzie, człowiek)
+ * goes unmarked in a snippet; the search itself still finds it. */
+static bool may_stem_to(const sctx_t *c, const char *t, size_t n)
+{
+    const urb_qinfo_t *info = c->info;
+    size_t k = utf8_len((unsigned char)t[0]);
+    for (size_t i = 0; i < info->n_words; i++) {
+        const char *ws = info->stems[i * info->n_langs + c->l];
+        if (c->qp->word_ids[i] >= 0 && ws && k <= n &&
+            strncmp(ws, t, k) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Which query word the folded token t[0..n) matches; -1: none, -2: OOM. */
 static int32_t compute(const sctx_t *c, const char *t, size_t n,
                        unsigned tflags)
@@ -47,7 +74,8 @@ static int32_t compute(const sctx_t *c, const char *t, size_t n,
             if (memcmp(t, w->term, w->len) == 0)
                 return ids[i];
     }
-    if (!c->stemmer || (tflags & (URB_TOK_NGRAM | URB_TOK_NUMBER)))
+    if (!c->stemmer || (tflags & (URB_TOK_NGRAM | URB_TOK_NUMBER)) ||
+        !may_stem_to(c, t, n))
         return -1;
     size_t sl;
     const char *s = urb_stem(c->stemmer, t, n, &sl);
@@ -59,6 +87,16 @@ static int32_t compute(const sctx_t *c, const char *t, size_t n,
             return ids[i];
     }
     return -1;
+}
+
+static void cache_clear(urb_qparser_t *qp)
+{
+    if (++qp->cache_gen == 0) { /* wrapped: old stamps could look current */
+        memset(qp->cache, 0, CACHE_SLOTS * sizeof *qp->cache);
+        qp->cache_gen = 1;
+    }
+    qp->cache_used = 0;
+    qp->cache_keys.len = 0;
 }
 
 static int32_t match(const sctx_t *c, const urb_token_t *tk)
@@ -76,8 +114,12 @@ static int32_t match(const sctx_t *c, const urb_token_t *tk)
             return e->id;
     }
     int32_t id = compute(c, tk->term, tk->term_len, tk->flags);
-    if (id == -2 || qp->cache_used >= CACHE_FILL)
+    if (id == -2)
         return id;
+    if (qp->cache_used >= CACHE_FILL) {
+        cache_clear(qp);
+        return id; /* e points into the old generation's probe chain */
+    }
     size_t off = qp->cache_keys.len;
     if (urb_buf_append(&qp->cache_keys, tk->term, tk->term_len) < 0)
         return -2;
@@ -128,18 +170,43 @@ static size_t prepare(urb_qparser_t *qp, const urb_qinfo_t *info,
     return n;
 }
 
-/* Collects the tokens of text that match a query word. */
-static int find_matches(sctx_t *c, const char *text, size_t len)
+/* Appends to sig what decides a token's match: the document's language,
+ * then each word's id, prefix flag, term and stem in that language. */
+static int signature(const sctx_t *c, const char *doc_lang, urb_buf_t *sig)
+{
+    const urb_qinfo_t *info = c->info;
+    sig->len = 0;
+    if (urb_buf_append(sig, doc_lang ? doc_lang : "", doc_lang ? strlen(doc_lang) + 1 : 1) < 0)
+        return -1;
+    for (size_t i = 0; i < info->n_words; i++) {
+        const urb_qword_t *w = &info->words[i];
+        const char *ws = c->stemmer ? info->stems[i * info->n_langs + c->l] : NULL;
+        int32_t head[2] = {c->qp->word_ids[i], (int32_t)(w->flags & URB_QW_PREFIX)};
+        if (urb_buf_append(sig, (const char *)head, sizeof head) < 0 ||
+            urb_buf_append(sig, w->term, w->len + 1) < 0 ||
+            urb_buf_append(sig, ws ? ws : "", ws ? strlen(ws) + 1 : 1) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Collects the tokens of text that match a query word. The cache is kept
+ * when the matching rules are those of the last call. */
+static int find_matches(sctx_t *c, const char *text, size_t len,
+                        const char *doc_lang)
 {
     urb_qparser_t *qp = c->qp;
     if (!qp->cache && !(qp->cache = calloc(CACHE_SLOTS, sizeof *qp->cache)))
         return -1;
-    if (++qp->cache_gen == 0) { /* wrapped: old stamps could look current */
-        memset(qp->cache, 0, CACHE_SLOTS * sizeof *qp->cache);
-        qp->cache_gen = 1;
+    if (signature(c, doc_lang, &qp->cache_sig_new) < 0)
+        return -1;
+    urb_buf_t *a = &qp->cache_sig, *b = &qp->cache_sig_new;
+    if (a->len != b->len || memcmp(a->data, b->data, a->len) != 0) {
+        cache_clear(qp);
+        urb_buf_t t = *a;
+        *a = *b;
+        *b = t;
     }
-    qp->cache_used = 0;
-    qp->cache_keys.len = 0;
     urb_token_t tk;
     int r;
     urb_tokenizer_reset(qp->tz, text, len);
@@ -261,7 +328,7 @@ int urb_snippet_find(urb_qparser_t *qp, const urb_qinfo_t *info,
                 c.stemmer = i >= 0 ? qp->langs[i].stemmer : NULL;
             }
         }
-        if (find_matches(&c, text, len) < 0)
+        if (find_matches(&c, text, len, doc_lang) < 0)
             return -1;
     }
     size_t ss = 0, se = 0; /* the matched span */

@@ -9,6 +9,8 @@
  * timing: what is timed is urb_search_run, the work a daemon worker does
  * for a request. One pass over all the queries warms the caches; then the
  * queries run in turn for SECONDS (default 5) and the rate is printed.
+ * --each instead prints every query's own mean time, with the comment
+ * line above it in the file (its class), to find the slow ones.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -147,9 +149,12 @@ static bool parse_search(urb_request_t *rq, const char *line, size_t len,
     return (a->text = dup_str(rq->text.p, rq->text.n)) != NULL;
 }
 
-/* Reads the queries; NULL after saying why. */
-static urb_search_args_t *load_queries(const char *path, size_t *count)
+/* Reads the queries, and into lines[i] (freed by the caller) query i's
+ * line after the '#' comment above it, for --each; NULL after saying why. */
+static urb_search_args_t *load_queries(const char *path, size_t *count,
+                                       char ***lines)
 {
+    char **ls = NULL, section[64] = "";
     FILE *f = fopen(path, "r");
     if (!f) {
         perror(path);
@@ -166,24 +171,38 @@ static urb_search_args_t *load_queries(const char *path, size_t *count)
         lineno++;
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             len--;
-        if (len == 0 || line[0] == '#' || strspn(line, " \t") == (size_t)len)
+        if (len && line[0] == '#') {
+            size_t sp = 1 + strspn(line + 1, " ");
+            snprintf(section, sizeof section, "%.*s", (int)(len - sp), line + sp);
+            continue;
+        }
+        if (len == 0 || strspn(line, " \t") == (size_t)len)
             continue;
         if (n == cap) {
             cap = cap ? 2 * cap : 256;
             urb_search_args_t *p = realloc(qs, cap * sizeof *qs);
-            if (!p) {
+            char **pl = p ? realloc(ls, cap * sizeof *ls) : NULL;
+            if (p)
+                qs = p;
+            if (!pl) {
                 fputs("bench-inproc: out of memory\n", stderr);
                 ok = false;
                 break;
             }
-            qs = p;
+            ls = pl;
         }
+        ls[n] = NULL;
         if (!parse_search(&rq, line, (size_t)len, &qs[n])) {
             fprintf(stderr,
                     "bench-inproc: %s:%zu: not a valid SEARCH "
                     "request: %.*s\n",
                     path, lineno, (int)len, line);
             free_args(&qs[n]);
+            ok = false;
+        } else if (asprintf(&ls[n], "%s\t%.*s", section, (int)len, line) < 0) {
+            ls[n] = NULL;
+            free_args(&qs[n]);
+            fputs("bench-inproc: out of memory\n", stderr);
             ok = false;
         } else {
             n++;
@@ -195,18 +214,40 @@ static urb_search_args_t *load_queries(const char *path, size_t *count)
     if (ok && n == 0)
         fprintf(stderr, "bench-inproc: no queries in %s\n", path);
     if (!ok || n == 0) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             free_args(&qs[i]);
+            free(ls[i]);
+        }
         free(qs);
+        free(ls);
         return NULL;
     }
     *count = n;
+    *lines = ls;
     return qs;
 }
 
-/* Warms up, then times the queries in turn. 0, or 1 after saying why. */
-static int bench(urb_engine_t *engine, const urb_search_args_t *qs, size_t n,
-                 double seconds, bool json)
+/* --each: the mean time of every query alone (run for 20 ms, at least 3
+ * times), one line each: microseconds, section, request line. */
+static void each(urb_worker_t *w, const urb_search_args_t *qs,
+                 char *const *lines, size_t n, urb_buf_t *reply)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned runs = 0;
+        double t0 = now_s(), elapsed;
+        do {
+            urb_search_run(w, &qs[i], reply);
+            runs++;
+        } while ((elapsed = now_s() - t0) < 0.02 || runs < 3);
+        printf("%8.0f\t%s\n", elapsed / runs * 1e6, lines[i]);
+    }
+}
+
+/* Warms up, then times the queries in turn (or each alone). 0, or 1
+ * after saying why. */
+static int bench(urb_engine_t *engine, const urb_search_args_t *qs,
+                 char *const *lines, size_t n, double seconds, bool json,
+                 bool per_query)
 {
     urb_worker_t *w = urb_worker_new(engine);
     if (!w) {
@@ -219,6 +260,12 @@ static int bench(urb_engine_t *engine, const urb_search_args_t *qs, size_t n,
             fprintf(stderr, "bench-inproc: %s: %.*s", qs[i].text,
                     (int)reply.len, reply.data);
 
+    if (per_query) {
+        each(w, qs, lines, n, &reply);
+        urb_buf_free(&reply);
+        urb_worker_free(w);
+        return 0;
+    }
     uint64_t count = 0, errors = 0;
     double t0 = now_s(), elapsed;
     do {
@@ -242,18 +289,20 @@ static int bench(urb_engine_t *engine, const urb_search_args_t *qs, size_t n,
 
 static void usage(FILE *f)
 {
-    fputs("usage: bench-inproc [-d SECONDS] [--json] INDEX QUERYFILE\n", f);
+    fputs("usage: bench-inproc [-d SECONDS] [--json | --each] INDEX QUERYFILE\n",
+          f);
 }
 
 int main(int argc, char **argv)
 {
     static const struct option longs[] = {
         {"json", no_argument, NULL, 'j'},
+        {"each", no_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     double seconds = 5;
-    bool json = false;
+    bool json = false, per_query = false;
     char *end;
     int ch;
     while ((ch = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
@@ -268,6 +317,9 @@ int main(int argc, char **argv)
         case 'j':
             json = true;
             break;
+        case 'e':
+            per_query = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -281,7 +333,8 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t n;
-    urb_search_args_t *qs = load_queries(argv[optind + 1], &n);
+    char **lines;
+    urb_search_args_t *qs = load_queries(argv[optind + 1], &n, &lines);
     if (!qs)
         return 2;
 
@@ -291,10 +344,13 @@ int main(int argc, char **argv)
     urb_engine_t engine;
     int status = 1;
     if (urb_engine_init(&engine, argv[optind]) == 0)
-        status = bench(&engine, qs, n, seconds, json);
+        status = bench(&engine, qs, lines, n, seconds, json, per_query);
     urb_engine_free(&engine);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free_args(&qs[i]);
+        free(lines[i]);
+    }
     free(qs);
+    free(lines);
     return status;
 }
