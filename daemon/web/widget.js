@@ -164,7 +164,10 @@
   Widget.prototype.key_ = function (e) {
     if (e.key === "ArrowDown") { e.preventDefault(); this.move(1); }
     else if (e.key === "ArrowUp") { e.preventDefault(); this.move(-1); }
-    else if (e.key === "Escape") { this.close(); }
+    else if (e.key === "Escape" && !this.list.hidden) {
+      e.preventDefault(); /* a second Escape clears the box, as browsers do */
+      this.close();
+    }
     else if (e.key === "Enter") {
       e.preventDefault();
       if (this.active >= 0) this.pick(this.active);
