@@ -52,11 +52,22 @@ void *urb_worker_new(void *engine)
     return w;
 }
 
+static void spell_clear(urb_worker_t *w)
+{
+    for (size_t i = 0; w->spell && i < URB_SPELL_SLOTS; i++) {
+        free(w->spell[i].text);
+        free(w->spell[i].corrected);
+        w->spell[i] = (urb_spell_slot_t){0};
+    }
+}
+
 void urb_worker_free(void *p)
 {
     urb_worker_t *w = p;
     if (!w)
         return;
+    spell_clear(w);
+    free(w->spell);
     urb_xdb_free(w->db);
     urb_qparser_free(w->qp);
     urb_buf_free(&w->scratch);
@@ -106,6 +117,7 @@ static bool worker_sync(urb_worker_t *w, bool force, urb_buf_t *out)
     urb_xdb_free(w->db);
     w->db = db;
     w->generation = v.generation;
+    spell_clear(w); /* corrections come from the spelling table */
     urb_engine_view_free(&v);
     return true;
 }
@@ -161,6 +173,54 @@ static bool with_retries(urb_worker_t *w, attempt_fn once, const void *args,
 }
 
 /* ---- SEARCH -------------------------------------------------------------- */
+
+static uint32_t hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static char *dup_or_null(const char *s, bool *oom)
+{
+    char *d = s ? strdup(s) : NULL;
+    *oom = s && !d;
+    return d;
+}
+
+/* urb_query_correct through the worker's cache. A busy server sees the
+ * same queries again and again, and correcting a word the index lacks is
+ * Xapian's edit-distance search over the spelling table: up to 10 ms a
+ * query, most of what a query in a language with few reports cost. */
+static urb_xstatus_t correct(urb_worker_t *w, const char *text, size_t len,
+                             char **corrected)
+{
+    bool oom;
+    if (!w->spell && !(w->spell = calloc(URB_SPELL_SLOTS, sizeof *w->spell)))
+        return urb_query_correct(w->qp, w->db, text, len, corrected);
+    urb_spell_slot_t *e = &w->spell[hash(text, len) & (URB_SPELL_SLOTS - 1)];
+    if (e->text && e->len == len && memcmp(e->text, text, len) == 0) {
+        *corrected = dup_or_null(e->corrected, &oom);
+        if (!oom)
+            return URB_X_OK; /* else the parser says it, with its message */
+    }
+    urb_xstatus_t st = urb_query_correct(w->qp, w->db, text, len, corrected);
+    if (st != URB_X_OK)
+        return st;
+    char *t = malloc(len + 1), *c = dup_or_null(*corrected, &oom);
+    if (!t || oom) { /* not kept; the answer stands */
+        free(t);
+        free(c);
+        return URB_X_OK;
+    }
+    memcpy(t, text, len);
+    t[len] = '\0';
+    free(e->text);
+    free(e->corrected);
+    *e = (urb_spell_slot_t){t, len, c};
+    return URB_X_OK;
+}
 
 /* The filters as one query: OR within a field, AND across fields.
  * *q is NULL when there are none. */
@@ -236,7 +296,7 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
     /* Corrected first: a correction reuses the parser, and the parse's
      * info must live on to the snippets. */
     if (a->text_len) {
-        st = urb_query_correct(w->qp, w->db, a->text, a->text_len, &corrected);
+        st = correct(w, a->text, a->text_len, &corrected);
         if (st != URB_X_OK) {
             *retry = xapian_failed(st, urb_qparser_errmsg(w->qp), out);
             goto done;

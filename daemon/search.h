@@ -12,6 +12,14 @@
 #include "urbis/query.h"
 #include "urbis/xapian.h"
 
+/* A query text and its spelling correction (NULL: none), as found on the
+ * worker's generation. */
+typedef struct urb_spell_slot {
+    char *text;
+    size_t len;
+    char *corrected;
+} urb_spell_slot_t;
+
 typedef struct urb_worker {
     urb_engine_t *engine;
     unsigned generation;
@@ -19,7 +27,10 @@ typedef struct urb_worker {
     urb_qparser_t *qp;
     char langs[URB_LANGS_MAX];
     urb_buf_t scratch;
+    urb_spell_slot_t *spell; /* URB_SPELL_SLOTS, allocated on first use */
 } urb_worker_t;
+
+#define URB_SPELL_SLOTS 512 /* a power of two */
 
 /* For the pool: state_new (NULL on OOM) and state_free. */
 void *urb_worker_new(void *engine);

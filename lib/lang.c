@@ -201,10 +201,13 @@ const char *urb_lang_code(const char *tag)
 /* ---- Stemmers ---------------------------------------------------------- */
 
 /* Hunspell takes 10-30 us a word under a lock shared by all threads, and
- * running text repeats its words: a small cache of recent words' stems per
+ * running text repeats its words: a cache of recent words' stems per
  * stemmer skips both. 4-way set-associative, so that two frequent words
- * whose hashes collide do not evict each other for ever. */
-enum { CACHE_SETS = 256, CACHE_WAYS = 4, CACHE_BYTES = 47 };
+ * whose hashes collide do not evict each other for ever. 8,192 words
+ * (768 KB, allocated on first use): a query worker's stemmer serves both
+ * query words and snippet text, and with 1,024 the text evicted the
+ * query words a busy server sees again and again. */
+enum { CACHE_SETS = 2048, CACHE_WAYS = 4, CACHE_BYTES = 47 };
 
 typedef struct cache_slot {
     unsigned char wlen, slen; /* wlen 0: empty */

@@ -23,11 +23,16 @@
 #include "search.h"
 #include "urbis/proto.h"
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now_s(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
 }
 
 static bool is(urb_str_t s, const char *name)
@@ -228,10 +233,13 @@ static urb_search_args_t *load_queries(const char *path, size_t *count,
 }
 
 /* --each: the mean time of every query alone (run for 20 ms, at least 3
- * times), one line each: microseconds, section, request line. */
+ * times), one line each: microseconds, class (the comment above it),
+ * request line; after each class, its mean and its slowest. */
 static void each(urb_worker_t *w, const urb_search_args_t *qs,
                  char *const *lines, size_t n, urb_buf_t *reply)
 {
+    double sum = 0, max = 0;
+    size_t in_class = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned runs = 0;
         double t0 = now_s(), elapsed;
@@ -239,7 +247,18 @@ static void each(urb_worker_t *w, const urb_search_args_t *qs,
             urb_search_run(w, &qs[i], reply);
             runs++;
         } while ((elapsed = now_s() - t0) < 0.02 || runs < 3);
-        printf("%8.0f\t%s\n", elapsed / runs * 1e6, lines[i]);
+        double us = elapsed / runs * 1e6;
+        printf("%8.0f\t%s\n", us, lines[i]);
+        sum += us;
+        max = us > max ? us : max;
+        in_class++;
+        size_t cl = strcspn(lines[i], "\t");
+        if (i + 1 == n || strncmp(lines[i], lines[i + 1], cl + 1) != 0) {
+            printf("# %.*s: %zu queries, mean %.0f us, slowest %.0f us\n",
+                   (int)cl, lines[i], in_class, sum / (double)in_class, max);
+            sum = max = 0;
+            in_class = 0;
+        }
     }
 }
 
@@ -266,21 +285,24 @@ static int bench(urb_engine_t *engine, const urb_search_args_t *qs,
         urb_worker_free(w);
         return 0;
     }
+    /* CPU time as well: on a shared machine it says what a query costs
+     * when the wall clock also counts other programs' turns. */
     uint64_t count = 0, errors = 0;
-    double t0 = now_s(), elapsed;
+    double t0 = now_s(), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID), elapsed;
     do {
         errors += !urb_search_run(w, &qs[count++ % n], &reply);
     } while ((elapsed = now_s() - t0) < seconds);
     double qps = (double)count / elapsed;
+    double cpu_us = (clock_s(CLOCK_THREAD_CPUTIME_ID) - c0) * 1e6 / count;
     if (json)
         printf("{\"queries\":%llu,\"seconds\":%.3f,\"qps\":%.1f,"
-               "\"errors\":%llu,\"mean_us\":%.1f}\n",
+               "\"errors\":%llu,\"mean_us\":%.1f,\"cpu_us\":%.1f}\n",
                (unsigned long long)count, elapsed, qps,
-               (unsigned long long)errors, 1e6 / qps);
+               (unsigned long long)errors, 1e6 / qps, cpu_us);
     else
-        printf("%llu queries in %.2f s: %.1f queries/s, %.0f us each, "
-               "%llu errors\n",
-               (unsigned long long)count, elapsed, qps, 1e6 / qps,
+        printf("%llu queries in %.2f s: %.1f queries/s, %.0f us each "
+               "(%.0f us CPU), %llu errors\n",
+               (unsigned long long)count, elapsed, qps, 1e6 / qps, cpu_us,
                (unsigned long long)errors);
     urb_buf_free(&reply);
     urb_worker_free(w);
