@@ -62,6 +62,8 @@ struct hreq {
     urb_buf_t resp;
     uv_write_t wreq;
     bool done, head, keep_alive;
+    bool http10;               /* an HTTP/1.0 client wants keep-alive said */
+    bool vary;                 /* the reply depends on Origin (CORS is on) */
     const char *cache;         /* Cache-Control of a 200 */
     char etag[24];             /* "" when none */
     char origin[HEADER_VALUE_MAX]; /* Access-Control-Allow-Origin, or "" */
@@ -223,16 +225,20 @@ static int resp_head(hreq_t *r, int status, const char *type, size_t len,
         "%s%s%s"
         "%s"
         "%s"
+        "%s"
         "\r\n",
         status, status_text(status), len,
         type ? "Content-Type: " : "", type ? type : "", type ? "\r\n" : "",
         r->origin[0] ? "Access-Control-Allow-Origin: " : "", r->origin,
-        r->origin[0] ? "\r\nAccess-Control-Expose-Headers: ETag\r\nVary: Origin\r\n" : "",
+        r->origin[0] ? "\r\nAccess-Control-Expose-Headers: ETag\r\n" : "",
+        r->vary ? "Vary: Origin\r\n" : "",
         (status == 200 || status == 304) && r->etag[0] ? "ETag: " : "",
         (status == 200 || status == 304) ? r->etag : "",
         (status == 200 || status == 304) && r->etag[0] ? "\r\n" : "",
         extra ? extra : "",
-        r->keep_alive ? "" : "Connection: close\r\n");
+        !r->keep_alive ? "Connection: close\r\n"
+        : r->http10    ? "Connection: keep-alive\r\n"
+                       : "");
     if (n < 0 || (size_t)n >= sizeof head)
         return -1;
     r->resp.len = 0;
@@ -486,6 +492,8 @@ static void route(hconn_t *c, hreq_t *r)
 
     const char *origin = allowed_origin(h, c->origin);
     snprintf(r->origin, sizeof r->origin, "%s", origin ? origin : "");
+    r->vary = h->cfg->n_origins > 0;
+    r->http10 = p->http_major == 1 && p->http_minor == 0;
     if (c->fail) {
         r->keep_alive = false;
         respond_errf(r, c->fail, c->fail == 400 ? "bad_request" : "too_long",
@@ -775,6 +783,11 @@ static void conn_process(hconn_t *c)
         enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
         if (e == HPE_PAUSED)
             continue;
+        /* No protocol switch here: after its reply the connection ends. */
+        if (e == HPE_OK && (c->parser.upgrade || n == 0)) {
+            c->stop = true;
+            break;
+        }
         if (e != HPE_OK) {
             /* The stream is lost: answer the error, then close. */
             urb_debug("http: %s", http_errno_description(e));

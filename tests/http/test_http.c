@@ -251,6 +251,8 @@ static void test_cors_allow_list(void)
     CHECK(get(open_port, "/suggest?q=ber", "Origin: https://evil.example\r\n", &r));
     CHECK(r.status == 200);
     CHECK(!header(&r, "Access-Control-Allow-Origin", v, sizeof v));
+    /* Caches must not hand one origin's reply to another. */
+    CHECK(header(&r, "Vary", v, sizeof v) && strcmp(v, "Origin") == 0);
     free(r.body);
 
     /* Preflight */
@@ -299,6 +301,35 @@ static void test_pipelined_keep_alive(void)
     CHECK(urb_client_send(c, last, strlen(last)) == 0);
     CHECK(read_resp(c, &r, false) && r.status == 200);
     CHECK(header(&r, "Connection", v, sizeof v) && strcmp(v, "close") == 0);
+    free(r.body);
+    CHECK(urb_client_closed(c, 2000));
+    urb_client_close(c);
+}
+
+static void test_http10_and_upgrade(void)
+{
+    /* HTTP/1.0 keeps the connection only when asked, and is told so. */
+    urb_client_t *c = urb_client_tcp(open_port);
+    const char *ka = "GET /suggest?q=hou HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+    resp_t r;
+    char v[64];
+    CHECK(urb_client_send(c, ka, strlen(ka)) == 0);
+    CHECK(read_resp(c, &r, false) && r.status == 200);
+    CHECK(header(&r, "Connection", v, sizeof v) && strcmp(v, "keep-alive") == 0);
+    free(r.body);
+    const char *plain = "GET /suggest?q=ber HTTP/1.0\r\n\r\n";
+    CHECK(urb_client_send(c, plain, strlen(plain)) == 0);
+    CHECK(read_resp(c, &r, false) && r.status == 200);
+    CHECK(header(&r, "Connection", v, sizeof v) && strcmp(v, "close") == 0);
+    free(r.body);
+    CHECK(urb_client_closed(c, 2000));
+    urb_client_close(c);
+    /* No protocol switch: the request is answered, then the connection ends. */
+    c = urb_client_tcp(open_port);
+    const char *up = "GET /suggest?q=hou HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\n"
+                     "Upgrade: websocket\r\n\r\nGET /suggest?q=ber HTTP/1.1\r\n\r\n";
+    CHECK(urb_client_send(c, up, strlen(up)) == 0);
+    CHECK(read_resp(c, &r, false) && r.status == 200);
     free(r.body);
     CHECK(urb_client_closed(c, 2000));
     urb_client_close(c);
@@ -471,7 +502,8 @@ static void test_open_daemon_stops(void)
 URB_TEST_MAIN(T(test_setup), T(test_search_like_the_line_protocol),
               T(test_filters_repeat_and_doc), T(test_errors_map_to_status),
               T(test_etag_gives_304), T(test_cors_allow_list),
-              T(test_pipelined_keep_alive), T(test_many_pipelined),
+              T(test_pipelined_keep_alive), T(test_http10_and_upgrade),
+              T(test_many_pipelined),
               T(test_malformed_requests), T(test_widget_files), T(test_keys),
               T(test_rate_limit_per_key), T(test_sigterm_drains),
               T(test_open_daemon_stops))
