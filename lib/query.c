@@ -1045,6 +1045,7 @@ void urb_qparser_free(urb_qparser_t *qp)
     urb_buf_free(&qp->cache_keys);
     urb_buf_free(&qp->cache_sig);
     urb_buf_free(&qp->cache_sig_new);
+    urb_buf_free(&qp->cache_fold);
     free(qp->word_ids);
     free(qp->counts);
     free(qp->matches);

@@ -18,8 +18,8 @@ struct qlexeme; /* query.c */
 struct qtok;
 struct qitem;
 
-/* One entry of the snippet's cache: a folded token seen and the query
- * word it matches (-1: none). */
+/* One entry of the snippet's cache: a token as spelt in a text and the
+ * query word it matches (-1: none). */
 typedef struct urb_qcache_slot {
     uint32_t gen, hash;
     uint32_t key_off, key_len;
@@ -79,6 +79,7 @@ struct urb_qparser {
     size_t cache_used;
     urb_buf_t cache_keys;
     urb_buf_t cache_sig, cache_sig_new; /* the matching rules it was made for */
+    urb_buf_t cache_fold;               /* a token being folded */
     int32_t *word_ids; /* per query word: its id, or -1 when unusable */
     size_t cap_word_ids;
     uint32_t *counts; /* per id, in the sliding window */

@@ -1,8 +1,9 @@
 /* snippet.c — the passage of a document that best shows why it matched.
  *
  * The document is tokenized once; each token is matched against the query
- * words through a cache keyed by the folded token, so a word that repeats
- * is looked at once. The cache lives on across the documents of one query
+ * words through a cache keyed by its spelling in the text, so a word that
+ * repeats is folded and looked at once (folding, utf8proc's NFKC and case
+ * folding, was most of the rest of a Greek or Cyrillic snippet's time). The cache lives on across the documents of one query
  * in one language (the hits of a page), and a token is stemmed only when
  * it begins with the first character of a query word's stem: stemming
  * (Hunspell above all) was most of a SEARCH's time, and nearly every
@@ -99,6 +100,8 @@ static void cache_clear(urb_qparser_t *qp)
     qp->cache_keys.len = 0;
 }
 
+/* The query word an unfolded token matches, through the cache; -1: none,
+ * -2: OOM. */
 static int32_t match(const sctx_t *c, const urb_token_t *tk)
 {
     urb_qparser_t *qp = c->qp;
@@ -113,7 +116,14 @@ static int32_t match(const sctx_t *c, const urb_token_t *tk)
                 0)
             return e->id;
     }
-    int32_t id = compute(c, tk->term, tk->term_len, tk->flags);
+    /* New spelling: fold it as urb_tokenizer_next would, and skip what
+     * that skips. */
+    if (urb_fold(tk->term, tk->term_len, &qp->cache_fold) < 0)
+        return -2;
+    int32_t id = qp->cache_fold.len == 0 || qp->cache_fold.len > URB_TERM_MAX
+                     ? -1
+                     : compute(c, qp->cache_fold.data, qp->cache_fold.len,
+                               tk->flags);
     if (id == -2)
         return id;
     if (qp->cache_used >= CACHE_FILL) {
@@ -210,7 +220,7 @@ static int find_matches(sctx_t *c, const char *text, size_t len,
     urb_token_t tk;
     int r;
     urb_tokenizer_reset(qp->tz, text, len);
-    while ((r = urb_tokenizer_next(qp->tz, &tk)) > 0) {
+    while ((r = urb_tokenizer_next_raw(qp->tz, &tk)) > 0) {
         int32_t id = match(c, &tk);
         if (id == -2)
             return -1;

@@ -7,6 +7,7 @@
  */
 #include "text_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <thai/thbrk.h>
 #include <thai/thwchar.h>
@@ -67,10 +68,6 @@ struct urb_tokenizer {
     int nbreaks, next_break;
 };
 
-urb_tokenizer_t *urb_tokenizer_new(void)
-{
-    return calloc(1, sizeof(urb_tokenizer_t));
-}
 
 void urb_tokenizer_free(urb_tokenizer_t *tz)
 {
@@ -125,6 +122,24 @@ static int classify(int32_t cp)
     }
 }
 
+/* The classes of the two-byte characters (Latin, Greek, Cyrillic, Hebrew,
+ * Arabic...), looked up once: utf8proc's property search and the script
+ * search were most of tokenizing such text. */
+static unsigned char class_2byte[0x800];
+static pthread_once_t class_once = PTHREAD_ONCE_INIT;
+
+static void class_init(void)
+{
+    for (int32_t cp = 0; cp < 0x800; cp++)
+        class_2byte[cp] = (unsigned char)classify(cp);
+}
+
+urb_tokenizer_t *urb_tokenizer_new(void)
+{
+    pthread_once(&class_once, class_init);
+    return calloc(1, sizeof(urb_tokenizer_t));
+}
+
 /* Decodes the character at pos: its class, code point and length. */
 static int char_at(const urb_tokenizer_t *tz, size_t pos, int32_t *cp,
                    size_t *n)
@@ -137,7 +152,7 @@ static int char_at(const urb_tokenizer_t *tz, size_t pos, int32_t *cp,
         return cls;
     }
     *n = urb_utf8_decode(tz->text + pos, tz->len - pos, cp);
-    return classify(*cp);
+    return *cp < 0x800 ? class_2byte[*cp] : classify(*cp);
 }
 
 /* A spaced word from tz->pos, whose first character is a letter or digit. */
@@ -291,16 +306,25 @@ static int scan(urb_tokenizer_t *tz, urb_token_t *t)
     return 0;
 }
 
+int urb_tokenizer_next_raw(urb_tokenizer_t *tz, urb_token_t *tok)
+{
+    int r;
+    while ((r = scan(tz, tok)) > 0 && tok->end - tok->start > WORD_SOURCE_MAX)
+        ;
+    if (r > 0) {
+        tok->term = tz->text + tok->start;
+        tok->term_len = tok->end - tok->start;
+    }
+    return r;
+}
+
 int urb_tokenizer_next(urb_tokenizer_t *tz, urb_token_t *tok)
 {
     for (;;) {
-        int r = scan(tz, tok);
+        int r = urb_tokenizer_next_raw(tz, tok);
         if (r <= 0)
             return r;
-        size_t n = tok->end - tok->start;
-        if (n > WORD_SOURCE_MAX)
-            continue;
-        if (urb_fold(tz->text + tok->start, n, &tz->term) < 0)
+        if (urb_fold(tok->term, tok->term_len, &tz->term) < 0)
             return -1;
         if (tz->term.len == 0 || tz->term.len > URB_TERM_MAX)
             continue;

@@ -116,5 +116,10 @@ void urb_tokenizer_free(urb_tokenizer_t *tz);
 void urb_tokenizer_reset(urb_tokenizer_t *tz, const char *text, size_t len);
 /* 1 with *tok filled, 0 at the end, -1 on OOM. */
 int urb_tokenizer_next(urb_tokenizer_t *tz, urb_token_t *tok);
+/* The same words unfolded: term is the source text[start..end), not
+ * NUL-terminated, and a word whose folded form is empty or too long is
+ * not skipped (fold it to know). For callers that look words up by their
+ * spelling and fold only the new ones: folding is most of tokenizing. */
+int urb_tokenizer_next_raw(urb_tokenizer_t *tz, urb_token_t *tok);
 
 #endif
