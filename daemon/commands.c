@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "log.h"
 #include "search.h"
 #include "urbis/json.h"
@@ -41,48 +42,6 @@ static bool check_options(urb_req_t *req, const urb_request_t *rq,
 static bool opt_is(const urb_option_t *o, const char *name)
 {
     return o->name.n == strlen(name) && memcmp(o->name.p, name, o->name.n) == 0;
-}
-
-static bool bad_value(urb_req_t *req, const urb_option_t *o, const char *want)
-{
-    urb_req_err(req, URB_ERR_BAD_ARGUMENT, "%.*s=%.*s: want %s",
-                (int)o->name.n, o->name.p, (int)o->value.n, o->value.p, want);
-    return false;
-}
-
-static bool opt_uint(urb_req_t *req, const urb_option_t *o, unsigned min,
-                     unsigned max, unsigned *out)
-{
-    uint64_t v;
-    if (urb_proto_parse_uint(o->value, min, max, &v) < 0) {
-        char want[64];
-        snprintf(want, sizeof want, "a whole number from %u to %u", min, max);
-        return bad_value(req, o, want);
-    }
-    *out = (unsigned)v;
-    return true;
-}
-
-static bool opt_bool(urb_req_t *req, const urb_option_t *o, bool *out)
-{
-    return urb_proto_parse_bool(o->value, out) == 0 || bad_value(req, o, "0 or 1");
-}
-
-/* lang=xx (a known code) or lang=auto; out gets "" for auto. */
-static bool opt_lang(urb_req_t *req, const urb_option_t *o, char out[8])
-{
-    urb_str_t v = o->value;
-    if (urb_str_ieq(v, "auto")) {
-        out[0] = '\0';
-        return true;
-    }
-    if (v.n == 2 && v.p[0] >= 'a' && v.p[0] <= 'z' && v.p[1] >= 'a' &&
-        v.p[1] <= 'z') {
-        memcpy(out, v.p, 2);
-        out[2] = '\0';
-        return true;
-    }
-    return bad_value(req, o, "an ISO 639-1 code or auto");
 }
 
 static char *dup_str(urb_str_t s)
@@ -249,88 +208,8 @@ static void submit_with_text(urb_req_t *req, urb_str_t text, char **out,
 
 static void free_search(void *p)
 {
-    urb_search_args_t *a = p;
-    for (size_t i = 0; i < a->n_filters; i++)
-        free(a->filters[i].value);
-    free(a->text);
-    free(a);
-}
-
-/* year:2015, year:2015..2020, year:2015.., year:..2020 */
-static bool parse_years(const char *s, size_t n, int *lo, int *hi)
-{
-    const char *dots = memchr(s, '.', n);
-    char a[8] = "", b[8] = "";
-    size_t an = dots ? (size_t)(dots - s) : n;
-    if (dots && (dots + 1 >= s + n || dots[1] != '.'))
-        return false;
-    size_t bn = dots ? n - an - 2 : 0;
-    if (an >= sizeof a || bn >= sizeof b || (an == 0 && bn == 0))
-        return false;
-    memcpy(a, s, an);
-    memcpy(b, dots ? dots + 2 : "", bn);
-    uint64_t v;
-    *lo = *hi = 0;
-    if (an) {
-        if (urb_proto_parse_uint((urb_str_t){a, an}, 1, 9999, &v) < 0)
-            return false;
-        *lo = (int)v;
-    }
-    if (bn) {
-        if (urb_proto_parse_uint((urb_str_t){b, bn}, 1, 9999, &v) < 0)
-            return false;
-        *hi = (int)v;
-    }
-    if (!dots)
-        *hi = *lo;
-    return !(*lo && *hi && *lo > *hi);
-}
-
-static bool parse_filter(urb_req_t *req, const urb_option_t *o,
-                         urb_search_args_t *a)
-{
-    const char *colon = memchr(o->value.p, ':', o->value.n);
-    if (!colon)
-        return bad_value(req, o, "field:value");
-    size_t flen = (size_t)(colon - o->value.p);
-    int field = urb_field_parse(o->value.p, flen);
-    const char *v = colon + 1;
-    size_t vn = o->value.n - flen - 1;
-    if (field < 0)
-        return bad_value(req, o, "a field of lang, country, city, network, year");
-    if (vn == 0)
-        return bad_value(req, o, "a value after the field");
-    if (a->n_filters == URB_MAX_FILTERS) {
-        urb_req_err(req, URB_ERR_BAD_ARGUMENT, "more than %d filters",
-                    URB_MAX_FILTERS);
-        return false;
-    }
-    urb_filter_t *f = &a->filters[a->n_filters];
-    int lo, hi;
-    if (field == URB_F_YEAR && !parse_years(v, vn, &lo, &hi))
-        return bad_value(req, o, "year:YYYY or year:YYYY..YYYY");
-    f->field = field;
-    if (!(f->value = dup_str((urb_str_t){v, vn}))) {
-        urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
-        return false;
-    }
-    a->n_filters++;
-    return true;
-}
-
-static bool parse_facets(urb_req_t *req, const urb_option_t *o, unsigned *mask)
-{
-    const char *p = o->value.p, *end = p + o->value.n;
-    while (p < end) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-        const char *stop = comma ? comma : end;
-        int f = urb_field_parse(p, (size_t)(stop - p));
-        if (f < 0)
-            return bad_value(req, o, "fields among lang, country, city, network, year");
-        *mask |= 1u << f;
-        p = stop + (comma != NULL);
-    }
-    return true;
+    urb_search_args_clear(p);
+    free(p);
 }
 
 static void run_search(urb_req_t *req, void *worker)
@@ -344,58 +223,20 @@ static void cmd_search(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
     static const char *const names[] = {"limit", "offset", "lang", "filter",
                                         "facets", "op", "sort", "snippets",
                                         "xl", NULL};
-    static const char *const ops[] = {"and", "or", NULL};
-    static const char *const sorts[] = {"relevance", "year", "-year", NULL};
     if (!check_options(req, rq, names, "filter"))
         return;
     urb_search_args_t *a = calloc(1, sizeof *a);
+    urb_arg_err_t e;
     if (!a) {
         urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
         return;
     }
     req->args = a;
-    a->limit = 10;
-    a->snippets = true;
-    bool xl_given = false;
-    for (size_t i = 0; i < rq->n_options; i++) {
-        const urb_option_t *o = &rq->options[i];
-        int k;
-        bool ok = true;
-        if (opt_is(o, "limit"))
-            ok = opt_uint(req, o, 0, 100, &a->limit);
-        else if (opt_is(o, "offset"))
-            ok = opt_uint(req, o, 0, 10000, &a->offset);
-        else if (opt_is(o, "lang"))
-            ok = opt_lang(req, o, a->lang);
-        else if (opt_is(o, "filter"))
-            ok = parse_filter(req, o, a);
-        else if (opt_is(o, "facets"))
-            ok = parse_facets(req, o, &a->facets);
-        else if (opt_is(o, "op")) {
-            ok = urb_proto_parse_choice(o->value, ops, &k) == 0 ||
-                 bad_value(req, o, "and or or");
-            a->op_or = ok && k == 1;
-        } else if (opt_is(o, "sort")) {
-            ok = urb_proto_parse_choice(o->value, sorts, &k) == 0 ||
-                 bad_value(req, o, "relevance, year or -year");
-            a->sort = !ok ? 0 : k == 0 ? 0 : k == 1 ? 1 : -1;
-            a->sort_given = true;
-        } else if (opt_is(o, "snippets"))
-            ok = opt_bool(req, o, &a->snippets);
-        else if (opt_is(o, "xl")) {
-            ok = opt_bool(req, o, &a->xl);
-            xl_given = true;
-        }
-        if (!ok)
-            return;
-    }
-    if (!xl_given)
-        a->xl = a->lang[0] == '\0';
-    if (rq->text.n == 0 && a->n_filters == 0) {
-        urb_req_err(req, URB_ERR_SYNTAX, "empty query: give words or a filter");
+    if (!urb_search_args_parse(rq, a, &e)) {
+        urb_req_err(req, e.code, "%s", e.msg);
         return;
     }
-    submit_with_text(req, rq->text, &a->text, &a->text_len);
+    urb_req_submit(req);
 }
 
 static void free_suggest(void *p)
@@ -425,10 +266,13 @@ static void cmd_suggest(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
     a->limit = 8;
     for (size_t i = 0; i < rq->n_options; i++) {
         const urb_option_t *o = &rq->options[i];
-        bool ok = opt_is(o, "limit") ? opt_uint(req, o, 1, 50, &a->limit)
-                                     : opt_lang(req, o, a->lang);
-        if (!ok)
+        urb_arg_err_t e;
+        bool ok = opt_is(o, "limit") ? urb_arg_uint(o, 1, 50, &a->limit, &e)
+                                     : urb_arg_lang(o, a->lang, &e);
+        if (!ok) {
+            urb_req_err(req, e.code, "%s", e.msg);
             return;
+        }
     }
     if (rq->text.n == 0) {
         urb_req_err(req, URB_ERR_SYNTAX, "SUGGEST wants text to complete");

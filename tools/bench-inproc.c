@@ -5,8 +5,8 @@
  *   bench-inproc [-d SECONDS] [--json] INDEX QUERYFILE
  *
  * The lines are urbis-bench's (blank lines and lines starting with '#'
- * skipped). Their options are read as urbisd reads them, once, before any
- * timing: what is timed is urb_search_run, the work a daemon worker does
+ * skipped). Their options are read by urbisd's own code (daemon/args.c),
+ * once, before any timing: what is timed is urb_search_run, the work a daemon worker does
  * for a request. One pass over all the queries warms the caches; then the
  * queries run in turn for SECONDS (default 5) and the rate is printed.
  * --each instead prints every query's own mean time, with the comment
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "args.h"
 #include "engine.h"
 #include "log.h"
 #include "search.h"
@@ -35,123 +36,15 @@ static double now_s(void)
     return clock_s(CLOCK_MONOTONIC);
 }
 
-static bool is(urb_str_t s, const char *name)
-{
-    return s.n == strlen(name) && memcmp(s.p, name, s.n) == 0;
-}
-
-static char *dup_str(const char *p, size_t n)
-{
-    char *s = malloc(n + 1);
-    if (s) {
-        memcpy(s, p, n);
-        s[n] = '\0';
-    }
-    return s;
-}
-
-static void free_args(urb_search_args_t *a)
-{
-    for (size_t i = 0; i < a->n_filters; i++)
-        free(a->filters[i].value);
-    free(a->text);
-}
-
-/* filter=field:value */
-static bool add_filter(urb_search_args_t *a, urb_str_t v)
-{
-    const char *colon = memchr(v.p, ':', v.n);
-    if (!colon || a->n_filters == URB_MAX_FILTERS)
-        return false;
-    urb_filter_t *f = &a->filters[a->n_filters];
-    f->field = urb_field_parse(v.p, (size_t)(colon - v.p));
-    size_t n = v.n - (size_t)(colon - v.p) - 1;
-    if (f->field < 0 || n == 0 || !(f->value = dup_str(colon + 1, n)))
-        return false;
-    a->n_filters++;
-    return true;
-}
-
-/* facets=field,field */
-static bool add_facets(urb_search_args_t *a, urb_str_t v)
-{
-    const char *p = v.p, *end = v.p + v.n;
-    while (p < end) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-        const char *stop = comma ? comma : end;
-        int f = urb_field_parse(p, (size_t)(stop - p));
-        if (f < 0)
-            return false;
-        a->facets |= 1u << f;
-        p = stop + (comma != NULL);
-    }
-    return true;
-}
-
-/* One option of SEARCH, with urbisd's defaults and ranges. */
-static bool set_option(urb_search_args_t *a, const urb_option_t *o,
-                       bool *xl_given)
-{
-    static const char *const ops[] = {"and", "or", NULL};
-    static const char *const sorts[] = {"relevance", "year", "-year", NULL};
-    urb_str_t v = o->value;
-    uint64_t n;
-    int k;
-    if (is(o->name, "limit") || is(o->name, "offset")) {
-        bool limit = is(o->name, "limit");
-        if (urb_proto_parse_uint(v, 0, limit ? 100 : 10000, &n) < 0)
-            return false;
-        *(limit ? &a->limit : &a->offset) = (unsigned)n;
-    } else if (is(o->name, "lang")) {
-        if (urb_str_ieq(v, "auto"))
-            a->lang[0] = '\0';
-        else if (v.n == 2 && v.p[0] >= 'a' && v.p[0] <= 'z' && v.p[1] >= 'a' &&
-                 v.p[1] <= 'z')
-            snprintf(a->lang, sizeof a->lang, "%.2s", v.p);
-        else
-            return false;
-    } else if (is(o->name, "filter")) {
-        return add_filter(a, v);
-    } else if (is(o->name, "facets")) {
-        return add_facets(a, v);
-    } else if (is(o->name, "op")) {
-        if (urb_proto_parse_choice(v, ops, &k) < 0)
-            return false;
-        a->op_or = k == 1;
-    } else if (is(o->name, "sort")) {
-        if (urb_proto_parse_choice(v, sorts, &k) < 0)
-            return false;
-        a->sort = k == 0 ? 0 : k == 1 ? 1 : -1;
-        a->sort_given = true;
-    } else if (is(o->name, "snippets")) {
-        return urb_proto_parse_bool(v, &a->snippets) == 0;
-    } else if (is(o->name, "xl")) {
-        *xl_given = true;
-        return urb_proto_parse_bool(v, &a->xl) == 0;
-    } else {
-        return false;
-    }
-    return true;
-}
-
-/* A SEARCH request line to the worker's arguments. */
+/* A SEARCH request line to the worker's arguments, read as urbisd reads
+ * them (daemon/args.c); false with *e saying why. */
 static bool parse_search(urb_request_t *rq, const char *line, size_t len,
-                         urb_search_args_t *a)
+                         urb_search_args_t *a, urb_arg_err_t *e)
 {
-    bool xl_given = false;
     memset(a, 0, sizeof *a);
-    a->limit = 10;
-    a->snippets = true;
-    if (urb_request_parse(rq, line, len) != 1 ||
-        !urb_str_ieq(rq->verb, "SEARCH"))
-        return false;
-    for (size_t i = 0; i < rq->n_options; i++)
-        if (!set_option(a, &rq->options[i], &xl_given))
-            return false;
-    if (!xl_given)
-        a->xl = a->lang[0] == '\0';
-    a->text_len = rq->text.n;
-    return (a->text = dup_str(rq->text.p, rq->text.n)) != NULL;
+    snprintf(e->msg, sizeof e->msg, "not a SEARCH request");
+    return urb_request_parse(rq, line, len) == 1 &&
+           urb_str_ieq(rq->verb, "SEARCH") && urb_search_args_parse(rq, a, e);
 }
 
 /* Reads the queries, and into lines[i] (freed by the caller) query i's
@@ -197,16 +90,15 @@ static urb_search_args_t *load_queries(const char *path, size_t *count,
             ls = pl;
         }
         ls[n] = NULL;
-        if (!parse_search(&rq, line, (size_t)len, &qs[n])) {
-            fprintf(stderr,
-                    "bench-inproc: %s:%zu: not a valid SEARCH "
-                    "request: %.*s\n",
-                    path, lineno, (int)len, line);
-            free_args(&qs[n]);
+        urb_arg_err_t e;
+        if (!parse_search(&rq, line, (size_t)len, &qs[n], &e)) {
+            fprintf(stderr, "bench-inproc: %s:%zu: %s: %.*s\n", path, lineno,
+                    e.msg, (int)len, line);
+            urb_search_args_clear(&qs[n]);
             ok = false;
         } else if (asprintf(&ls[n], "%s\t%.*s", section, (int)len, line) < 0) {
             ls[n] = NULL;
-            free_args(&qs[n]);
+            urb_search_args_clear(&qs[n]);
             fputs("bench-inproc: out of memory\n", stderr);
             ok = false;
         } else {
@@ -220,7 +112,7 @@ static urb_search_args_t *load_queries(const char *path, size_t *count,
         fprintf(stderr, "bench-inproc: no queries in %s\n", path);
     if (!ok || n == 0) {
         for (size_t i = 0; i < n; i++) {
-            free_args(&qs[i]);
+            urb_search_args_clear(&qs[i]);
             free(ls[i]);
         }
         free(qs);
@@ -369,7 +261,7 @@ int main(int argc, char **argv)
         status = bench(&engine, qs, lines, n, seconds, json, per_query);
     urb_engine_free(&engine);
     for (size_t i = 0; i < n; i++) {
-        free_args(&qs[i]);
+        urb_search_args_clear(&qs[i]);
         free(lines[i]);
     }
     free(qs);
