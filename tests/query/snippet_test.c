@@ -1,4 +1,5 @@
 /* Snippets: the passage chosen, its cuts, and what is highlighted. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,5 +154,49 @@ static void unspaced_cut(void)
     teardown();
 }
 
+/* The HTML snippet of text for the query of the last parse. */
+static const char *again(const urb_qinfo_t *info, const char *text,
+                         const char *lang)
+{
+    out.len = 0;
+    if (urb_snippet_find(qp, info, text, strlen(text), lang, 200, &last) < 0 ||
+        urb_snippet_html(text, strlen(text), &last, &out) < 0 ||
+        urb_buf_append(&out, "", 0) < 0)
+        return "(OOM)";
+    return out.data;
+}
+
+/* What the snippets learn about a text's words lasts for the documents of
+ * one query in one language, and no further. */
+static void remembered_words(void)
+{
+    setup();
+    const urb_qinfo_t *info;
+    urb_xquery_t *xq;
+    CHECK(urb_qparser_parse(qp, "refugees", 8, NULL, &xq, &info) == URB_X_OK);
+    urb_xquery_free(xq);
+    CHECK_STR(again(info, "Refugee housing.", "en"), "<b>Refugee</b> housing.");
+    CHECK_STR(again(info, "More refugee housing.", "en"),
+              "More <b>refugee</b> housing.");
+    /* Spanish stems refugee otherwise: the same spelling, another answer. */
+    CHECK_STR(again(info, "Refugee housing.", "es"), "Refugee housing.");
+    CHECK_STR(again(info, "Refugee housing.", "en"), "<b>Refugee</b> housing.");
+    /* A new query: housing now, refugee no more. */
+    CHECK_STR(snip("housing", NULL, "Refugee housing.", "en", 200),
+              "Refugee <b>housing</b>.");
+    /* Text long enough to fill the cache more than once, every word new. */
+    urb_buf_t text = {0};
+    for (int i = 0; i < 20000; i++) {
+        char w[32];
+        snprintf(w, sizeof w, "w%dx ", i);
+        urb_buf_append(&text, w, strlen(w));
+    }
+    urb_buf_append(&text, "housings", 8);
+    CHECK(strstr(snip("housing", NULL, text.data, "en", 40), "<b>housings</b>"));
+    urb_buf_free(&text);
+    teardown();
+}
+
 URB_TEST_MAIN(T(through_diacritics_and_stems), T(what_is_highlighted),
-              T(escaping_and_space), T(window), T(best_window), T(unspaced_cut))
+              T(escaping_and_space), T(window), T(best_window), T(unspaced_cut),
+              T(remembered_words))
