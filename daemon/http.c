@@ -46,26 +46,26 @@ struct urb_http {
     bool draining;
     hconn_t *conns;
     unsigned nconns;
-    site_key_t *keys;          /* NULL: the endpoint is open */
+    site_key_t *keys; /* NULL: the endpoint is open */
     size_t n_keys;
     addr_bucket_t addrs[ADDR_BUCKETS]; /* without keys, per address */
-    urb_request_t rq;          /* the protocol request being dispatched */
-    urb_buf_t line;            /* and its line */
+    urb_request_t rq; /* the protocol request being dispatched */
+    urb_buf_t line;   /* and its line */
 };
 
 /* One HTTP request and, once done, its whole response. Responses leave a
  * connection in request order. */
 struct hreq {
-    hconn_t *conn;             /* NULL once its connection is gone */
+    hconn_t *conn; /* NULL once its connection is gone */
     hreq_t *next;
-    urb_req_t *req;            /* while a worker answers it */
+    urb_req_t *req; /* while a worker answers it */
     urb_buf_t resp;
     uv_write_t wreq;
     bool done, head, keep_alive;
-    bool http10;               /* an HTTP/1.0 client wants keep-alive said */
-    bool vary;                 /* the reply depends on Origin (CORS is on) */
-    const char *cache;         /* Cache-Control of a 200 */
-    char etag[24];             /* "" when none */
+    bool http10;       /* an HTTP/1.0 client wants keep-alive said */
+    bool vary;         /* the reply depends on Origin (CORS is on) */
+    const char *cache; /* Cache-Control of a 200 */
+    char etag[24];     /* "" when none */
     char origin[HEADER_VALUE_MAX]; /* Access-Control-Allow-Origin, or "" */
 };
 
@@ -73,22 +73,23 @@ struct hconn {
     uv_tcp_t tcp;
     urb_http_t *h;
     http_parser parser;
-    urb_buf_t in;              /* read but not yet parsed: in.data[pos..len) */
+    urb_buf_t in; /* read but not yet parsed: in.data[pos..len) */
     size_t pos;
     hreq_t *head, *tail;
     unsigned waiting;
     uint64_t last_active_ms;
-    bool reading, closing, eof, stop;  /* stop: answer what is queued, then close */
+    bool reading, closing, eof,
+        stop; /* stop: answer what is queued, then close */
     char addr[48];
     /* The request being parsed. */
     urb_buf_t url;
-    size_t header_bytes;
-    int header;                /* which header's value is arriving */
+    size_t header_bytes, body_bytes;
+    int header; /* which header's value is arriving */
     bool in_value;
     char origin[HEADER_VALUE_MAX], key[HEADER_VALUE_MAX], inm[HEADER_VALUE_MAX];
-    char hname[33];            /* the header name arriving, cut at 32 bytes */
+    char hname[33]; /* the header name arriving, cut at 32 bytes */
     size_t hname_len;
-    int fail;                  /* a status to answer instead (0: none) */
+    int fail; /* a status to answer instead (0: none) */
     hconn_t *prev, *next;
 };
 
@@ -160,8 +161,8 @@ static bool consume_token(bucket_t *b, const urb_http_config_t *cfg,
     if (b->last_ms == 0)
         b->tokens = cfg->burst;
     else
-        b->tokens = fmin(cfg->burst,
-                         b->tokens + (double)(now - b->last_ms) * cfg->rate / 1000);
+        b->tokens = fmin(cfg->burst, b->tokens + (double)(now - b->last_ms) *
+                                                     cfg->rate / 1000);
     b->last_ms = now;
     if (b->tokens < 1)
         return false;
@@ -174,22 +175,38 @@ static bool consume_token(bucket_t *b, const urb_http_config_t *cfg,
 static const char *status_text(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Error";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Error";
     }
 }
 
@@ -198,15 +215,22 @@ static int errcode_status(urb_errcode_t code)
     switch (code) {
     case URB_ERR_SYNTAX:
     case URB_ERR_BAD_ARGUMENT:
-    case URB_ERR_BAD_UTF8: return 400;
+    case URB_ERR_BAD_UTF8:
+        return 400;
     case URB_ERR_UNKNOWN_COMMAND:
-    case URB_ERR_NOT_FOUND: return 404;
-    case URB_ERR_TOO_LONG: return 414;
-    case URB_ERR_FORBIDDEN: return 403;
+    case URB_ERR_NOT_FOUND:
+        return 404;
+    case URB_ERR_TOO_LONG:
+        return 414;
+    case URB_ERR_FORBIDDEN:
+        return 403;
     case URB_ERR_BUSY:
-    case URB_ERR_UNAVAILABLE: return 503;
-    case URB_ERR_TIMEOUT: return 504;
-    default: return 500;
+    case URB_ERR_UNAVAILABLE:
+        return 503;
+    case URB_ERR_TIMEOUT:
+        return 504;
+    default:
+        return 500;
     }
 }
 
@@ -227,8 +251,8 @@ static int resp_head(hreq_t *r, int status, const char *type, size_t len,
         "%s"
         "%s"
         "\r\n",
-        status, status_text(status), len,
-        type ? "Content-Type: " : "", type ? type : "", type ? "\r\n" : "",
+        status, status_text(status), len, type ? "Content-Type: " : "",
+        type ? type : "", type ? "\r\n" : "",
         r->origin[0] ? "Access-Control-Allow-Origin: " : "", r->origin,
         r->origin[0] ? "\r\nAccess-Control-Expose-Headers: ETag\r\n" : "",
         r->vary ? "Vary: Origin\r\n" : "",
@@ -311,10 +335,10 @@ static void respond_reply(hreq_t *r, const urb_buf_t *reply)
     const char *msg = sp ? sp + 1 : "";
     char name[32];
     snprintf(name, sizeof name, "%s", urb_errcode_name(ec));
-    respond_err(r, errcode_status(ec), name, msg,
-                sp ? (size_t)(s + n - msg) : 0,
-                ec == URB_ERR_BUSY || ec == URB_ERR_UNAVAILABLE
-                    ? "Retry-After: 1\r\n" : NULL);
+    respond_err(
+        r, errcode_status(ec), name, msg, sp ? (size_t)(s + n - msg) : 0,
+        ec == URB_ERR_BUSY || ec == URB_ERR_UNAVAILABLE ? "Retry-After: 1\r\n"
+                                                        : NULL);
 }
 
 /* ---- Routing ------------------------------------------------------------- */
@@ -404,8 +428,9 @@ static int build_line(urb_http_t *h, const char *verb, const char *query,
         p = stop + 1;
     }
     const urb_buf_t *t = text ? text : &q;
-    if (!status && (urb_buf_append(&h->line, " -- ", 4) < 0 ||
-                    urb_buf_append(&h->line, t->data ? t->data : "", t->len) < 0))
+    if (!status &&
+        (urb_buf_append(&h->line, " -- ", 4) < 0 ||
+         urb_buf_append(&h->line, t->data ? t->data : "", t->len) < 0))
         status = 500;
     if (status == 500)
         *why = "out of memory";
@@ -422,8 +447,8 @@ static int check_key(urb_http_t *h, const char *key, bucket_t **bucket,
                      const char *addr, const char **why)
 {
     if (!h->keys) {
-        addr_bucket_t *a = &h->addrs[fnv1a(FNV_SEED, addr, strlen(addr)) %
-                                     ADDR_BUCKETS];
+        addr_bucket_t *a =
+            &h->addrs[fnv1a(FNV_SEED, addr, strlen(addr)) % ADDR_BUCKETS];
         if (strcmp(a->addr, addr) != 0) { /* a new address takes the slot */
             snprintf(a->addr, sizeof a->addr, "%s", addr);
             a->bucket = (bucket_t){0};
@@ -457,8 +482,7 @@ static const char *allowed_origin(urb_http_t *h, const char *origin)
     return NULL;
 }
 
-static void serve_static(hreq_t *r, const char *path, size_t n,
-                         const char *inm)
+static void serve_static(hreq_t *r, const char *path, size_t n, const char *inm)
 {
     for (const urb_web_asset_t *a = urb_web_assets; a->path; a++) {
         if (!str_ieq(path, n, a->path) || strlen(a->path) != n)
@@ -497,7 +521,8 @@ static void route(hconn_t *c, hreq_t *r)
     if (c->fail) {
         r->keep_alive = false;
         respond_errf(r, c->fail, c->fail == 400 ? "bad_request" : "too_long",
-                     c->fail == 414   ? "URL longer than the line protocol's limit"
+                     c->fail == 414
+                         ? "URL longer than the line protocol's limit"
                      : c->fail == 413 ? "request body too large"
                      : c->fail == 431 ? "request headers too large"
                                       : "malformed request");
@@ -541,7 +566,8 @@ static void route(hconn_t *c, hreq_t *r)
     if (is_doc && url_decode(url + 5, pn - 5, false, &id) < 0)
         status = 400, why = "bad percent-escape in the id";
     if (!status)
-        status = build_line(h, verb, query, qn, is_doc ? &id : NULL, &key, &why);
+        status =
+            build_line(h, verb, query, qn, is_doc ? &id : NULL, &key, &why);
     bucket_t *bucket = NULL;
     const char *k = key.len ? key.data : c->key;
     if (!status)
@@ -550,10 +576,12 @@ static void route(hconn_t *c, hreq_t *r)
     urb_buf_free(&key);
     if (status) {
         respond_errf(r, status,
-                     status == 401 ? "unauthorized"
+                     status == 401   ? "unauthorized"
                      : status == 403 ? "forbidden"
                      : status == 414 ? "too_long"
-                     : status == 500 ? "internal" : "bad_request", why);
+                     : status == 500 ? "internal"
+                                     : "bad_request",
+                     why);
         return;
     }
     if (!consume_token(bucket, h->cfg, uv_now(h->srv->loop))) {
@@ -601,7 +629,7 @@ static int on_message_begin(http_parser *p)
 {
     hconn_t *c = p->data;
     c->url.len = 0;
-    c->header_bytes = 0;
+    c->header_bytes = c->body_bytes = 0;
     c->header = H_OTHER;
     c->in_value = false;
     c->origin[0] = c->key[0] = c->inm[0] = '\0';
@@ -661,7 +689,8 @@ static int on_header_value(http_parser *p, const char *at, size_t n)
     c->in_value = true;
     if (dst) {
         size_t have = strlen(dst);
-        size_t take = n < HEADER_VALUE_MAX - 1 - have ? n : HEADER_VALUE_MAX - 1 - have;
+        size_t take =
+            n < HEADER_VALUE_MAX - 1 - have ? n : HEADER_VALUE_MAX - 1 - have;
         memcpy(dst + have, at, take);
         dst[have + take] = '\0';
     }
@@ -673,7 +702,8 @@ static int on_body(http_parser *p, const char *at, size_t n)
     hconn_t *c = p->data;
     (void)at;
     /* No route takes a body; a small one is read past, a big one refused. */
-    if (p->nread + n > c->h->srv->cfg->max_line) {
+    c->body_bytes += n;
+    if (c->body_bytes > c->h->srv->cfg->max_line) {
         c->fail = 413;
         return -1;
     }
@@ -733,8 +763,13 @@ static void on_alloc(uv_handle_t *hd, size_t hint, uv_buf_t *buf)
 {
     hconn_t *c = hd->data;
     (void)hint;
-    if (c->pos == c->in.len)
-        c->pos = c->in.len = 0;
+    /* The parser keeps no pointer into the input (url and headers are
+     * copied as they come), so what it took can go. */
+    if (c->pos) {
+        memmove(c->in.data, c->in.data + c->pos, c->in.len - c->pos);
+        c->in.len -= c->pos;
+        c->pos = 0;
+    }
     if (urb_buf_reserve(&c->in, 64 * 1024) < 0) {
         *buf = uv_buf_init(NULL, 0);
         return;
@@ -774,7 +809,8 @@ static void conn_read(hconn_t *c, bool on)
 /* Parses what was read, as far as the pipelining limit allows. */
 static void conn_process(hconn_t *c)
 {
-    while (!c->closing && !c->stop && !conn_congested(c) && c->pos < c->in.len) {
+    while (!c->closing && !c->stop && !conn_congested(c) &&
+           c->pos < c->in.len) {
         if (HTTP_PARSER_ERRNO(&c->parser) == HPE_PAUSED)
             http_parser_pause(&c->parser, 0);
         size_t n = http_parser_execute(&c->parser, &settings,
@@ -836,8 +872,7 @@ static void conn_flush(hconn_t *c)
             return;
         }
     }
-    if (!c->closing && !c->head &&
-        (c->stop || (c->eof && c->pos == c->in.len)))
+    if (!c->closing && !c->head && (c->stop || (c->eof && c->pos == c->in.len)))
         conn_close(c); /* libuv writes what is queued before it closes */
 }
 

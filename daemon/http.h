@@ -15,12 +15,12 @@
 #define URB_HTTP_MAX_ORIGINS 64
 
 typedef struct urb_http_config {
-    const char *listen;        /* HOST:PORT */
-    const char *keys_file;     /* "KEY SITE" per line; NULL: no keys needed */
+    const char *listen;    /* HOST:PORT */
+    const char *keys_file; /* "KEY SITE" per line; NULL: no keys needed */
     const char *origins[URB_HTTP_MAX_ORIGINS]; /* CORS allow-list; "*": any */
     size_t n_origins;
-    double rate;               /* requests per second per key (or address) */
-    double burst;              /* the bucket's size */
+    double rate;  /* requests per second per key (or address) */
+    double burst; /* the bucket's size */
 } urb_http_config_t;
 
 typedef struct urb_http urb_http_t;

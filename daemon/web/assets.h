@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 typedef struct urb_web_asset {
-    const char *path;          /* "/widget.js"; the demo page is "/" */
-    const char *type;          /* Content-Type */
+    const char *path; /* "/widget.js"; the demo page is "/" */
+    const char *type; /* Content-Type */
     const unsigned char *data;
     size_t len;
 } urb_web_asset_t;

@@ -13,13 +13,13 @@
 #include "daemon/harness.h"
 #include "test.h"
 
-static urb_daemon_t open_d, keyed_d;  /* without and with a key file */
-static int open_port, keyed_port;      /* their HTTP ports */
+static urb_daemon_t open_d, keyed_d; /* without and with a key file */
+static int open_port, keyed_port;    /* their HTTP ports */
 
 typedef struct resp {
     int status;
-    char head[8192];   /* the status line and headers, NUL-terminated */
-    char *body;        /* malloc'd, NUL-terminated */
+    char head[8192]; /* the status line and headers, NUL-terminated */
+    char *body;      /* malloc'd, NUL-terminated */
     size_t body_len;
 } resp_t;
 
@@ -48,7 +48,8 @@ static bool fill(urb_client_t *c, long deadline)
 static bool header(const resp_t *r, const char *name, char *out, size_t cap)
 {
     size_t n = strlen(name);
-    for (const char *p = strstr(r->head, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
+    for (const char *p = strstr(r->head, "\r\n"); p;
+         p = strstr(p + 2, "\r\n")) {
         if (strncasecmp(p + 2, name, n) == 0 && p[2 + n] == ':') {
             const char *v = p + 3 + n;
             while (*v == ' ')
@@ -104,7 +105,8 @@ static bool get(int port, const char *path, const char *headers, resp_t *r)
     char req[24576];
     snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: t\r\n%s\r\n", path,
              headers ? headers : "");
-    bool ok = urb_client_send(c, req, strlen(req)) == 0 && read_resp(c, r, false);
+    bool ok =
+        urb_client_send(c, req, strlen(req)) == 0 && read_resp(c, r, false);
     urb_client_close(c);
     return ok;
 }
@@ -123,7 +125,9 @@ static const char *err_code(const resp_t *r)
     static char code[64];
     json_t *j = body_json(r);
     snprintf(code, sizeof code, "%s",
-             json_string_value(json_object_get(j, "error")) ? json_string_value(json_object_get(j, "error")) : "");
+             json_string_value(json_object_get(j, "error"))
+                 ? json_string_value(json_object_get(j, "error"))
+                 : "");
     json_decref(j);
     return code;
 }
@@ -142,11 +146,13 @@ static void test_search_like_the_line_protocol(void)
     CHECK(header(&r, "ETag", v, sizeof v) && v[0] == '"');
     CHECK(header(&r, "Cache-Control", v, sizeof v) && strstr(v, "max-age"));
     json_t *hj = body_json(&r);
-    CHECK_STR(json_string_value(json_object_get(hj, "corrected")), "refugee housing");
+    CHECK_STR(json_string_value(json_object_get(hj, "corrected")),
+              "refugee housing");
 
     /* The same request over the line protocol gives the same JSON. */
     urb_client_t *c = urb_client_tcp(open_d.port);
-    char *line = urb_client_ask(c, "SEARCH facets=country,lang limit=5 refugee housng");
+    char *line =
+        urb_client_ask(c, "SEARCH facets=country,lang limit=5 refugee housng");
     json_t *lj = urb_ok(line);
     CHECK(lj && hj);
     if (lj && hj) {
@@ -164,8 +170,9 @@ static void test_search_like_the_line_protocol(void)
 static void test_filters_repeat_and_doc(void)
 {
     resp_t r;
-    CHECK(get(open_port, "/search?filter=country:ES&filter=country:DE&snippets=0",
-              NULL, &r));
+    CHECK(get(open_port,
+              "/search?filter=country:ES&filter=country:DE&snippets=0", NULL,
+              &r));
     CHECK(r.status == 200);
     json_t *j = body_json(&r);
     CHECK(json_integer_value(json_object_get(j, "total")) == 3);
@@ -216,7 +223,8 @@ static void test_errors_map_to_status(void)
         CHECK(r.status == cases[i].status);
         CHECK_STR(err_code(&r), cases[i].code);
         char v[64];
-        CHECK(header(&r, "Cache-Control", v, sizeof v) && strcmp(v, "no-store") == 0);
+        CHECK(header(&r, "Cache-Control", v, sizeof v) &&
+              strcmp(v, "no-store") == 0);
         free(r.body);
     }
 }
@@ -242,13 +250,15 @@ static void test_cors_allow_list(void)
 {
     resp_t r;
     char v[256];
-    CHECK(get(open_port, "/suggest?q=ber", "Origin: https://partner.example\r\n", &r));
+    CHECK(get(open_port, "/suggest?q=ber",
+              "Origin: https://partner.example\r\n", &r));
     CHECK(r.status == 200);
     CHECK(header(&r, "Access-Control-Allow-Origin", v, sizeof v) &&
           strcmp(v, "https://partner.example") == 0);
     CHECK(header(&r, "Vary", v, sizeof v));
     free(r.body);
-    CHECK(get(open_port, "/suggest?q=ber", "Origin: https://evil.example\r\n", &r));
+    CHECK(get(open_port, "/suggest?q=ber", "Origin: https://evil.example\r\n",
+              &r));
     CHECK(r.status == 200);
     CHECK(!header(&r, "Access-Control-Allow-Origin", v, sizeof v));
     /* Caches must not hand one origin's reply to another. */
@@ -266,7 +276,8 @@ static void test_cors_allow_list(void)
     CHECK(read_resp(c, &r, false) && r.status == 204);
     CHECK(header(&r, "Access-Control-Allow-Headers", v, sizeof v) &&
           strstr(v, "X-Urbis-Key"));
-    CHECK(header(&r, "Access-Control-Allow-Methods", v, sizeof v) && strstr(v, "GET"));
+    CHECK(header(&r, "Access-Control-Allow-Methods", v, sizeof v) &&
+          strstr(v, "GET"));
     free(r.body);
     CHECK(read_resp(c, &r, false) && r.status == 403);
     free(r.body);
@@ -276,28 +287,34 @@ static void test_cors_allow_list(void)
 static void test_pipelined_keep_alive(void)
 {
     urb_client_t *c = urb_client_tcp(open_port);
-    const char *reqs = "GET /suggest?q=hou HTTP/1.1\r\nHost: t\r\n\r\n"
-                       "HEAD /doc/valencia-en HTTP/1.1\r\nHost: t\r\n\r\n"
-                       "GET /doc/valencia-en HTTP/1.1\r\nHost: t\r\n\r\n"
-                       "GET /widget.css HTTP/1.1\r\nHost: t\r\n\r\n"
-                       "GET /search?q=refugee&limit=1 HTTP/1.1\r\nHost: t\r\n\r\n";
+    const char *reqs =
+        "GET /suggest?q=hou HTTP/1.1\r\nHost: t\r\n\r\n"
+        "HEAD /doc/valencia-en HTTP/1.1\r\nHost: t\r\n\r\n"
+        "GET /doc/valencia-en HTTP/1.1\r\nHost: t\r\n\r\n"
+        "GET /widget.css HTTP/1.1\r\nHost: t\r\n\r\n"
+        "GET /search?q=refugee&limit=1 HTTP/1.1\r\nHost: t\r\n\r\n";
     CHECK(urb_client_send(c, reqs, strlen(reqs)) == 0);
     resp_t r;
-    CHECK(read_resp(c, &r, false) && r.status == 200 && strstr(r.body, "\"suggestions\""));
+    CHECK(read_resp(c, &r, false) && r.status == 200 &&
+          strstr(r.body, "\"suggestions\""));
     free(r.body);
     CHECK(read_resp(c, &r, true) && r.status == 200);
     char v[32];
     CHECK(header(&r, "Content-Length", v, sizeof v) && atoi(v) > 100);
     free(r.body);
-    CHECK(read_resp(c, &r, false) && r.status == 200 && strstr(r.body, "\"valencia-en\""));
+    CHECK(read_resp(c, &r, false) && r.status == 200 &&
+          strstr(r.body, "\"valencia-en\""));
     free(r.body);
     CHECK(read_resp(c, &r, false) && r.status == 200);
-    CHECK(header(&r, "Content-Type", v, sizeof v) && strncmp(v, "text/css", 8) == 0);
+    CHECK(header(&r, "Content-Type", v, sizeof v) &&
+          strncmp(v, "text/css", 8) == 0);
     free(r.body);
-    CHECK(read_resp(c, &r, false) && r.status == 200 && strstr(r.body, "\"hits\""));
+    CHECK(read_resp(c, &r, false) && r.status == 200 &&
+          strstr(r.body, "\"hits\""));
     free(r.body);
     /* Still open; Connection: close ends it after the reply. */
-    const char *last = "GET /suggest?q=ber HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    const char *last =
+        "GET /suggest?q=ber HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
     CHECK(urb_client_send(c, last, strlen(last)) == 0);
     CHECK(read_resp(c, &r, false) && r.status == 200);
     CHECK(header(&r, "Connection", v, sizeof v) && strcmp(v, "close") == 0);
@@ -310,12 +327,14 @@ static void test_http10_and_upgrade(void)
 {
     /* HTTP/1.0 keeps the connection only when asked, and is told so. */
     urb_client_t *c = urb_client_tcp(open_port);
-    const char *ka = "GET /suggest?q=hou HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+    const char *ka =
+        "GET /suggest?q=hou HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
     resp_t r;
     char v[64];
     CHECK(urb_client_send(c, ka, strlen(ka)) == 0);
     CHECK(read_resp(c, &r, false) && r.status == 200);
-    CHECK(header(&r, "Connection", v, sizeof v) && strcmp(v, "keep-alive") == 0);
+    CHECK(header(&r, "Connection", v, sizeof v) &&
+          strcmp(v, "keep-alive") == 0);
     free(r.body);
     const char *plain = "GET /suggest?q=ber HTTP/1.0\r\n\r\n";
     CHECK(urb_client_send(c, plain, strlen(plain)) == 0);
@@ -326,8 +345,9 @@ static void test_http10_and_upgrade(void)
     urb_client_close(c);
     /* No protocol switch: the request is answered, then the connection ends. */
     c = urb_client_tcp(open_port);
-    const char *up = "GET /suggest?q=hou HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\n"
-                     "Upgrade: websocket\r\n\r\nGET /suggest?q=ber HTTP/1.1\r\n\r\n";
+    const char *up =
+        "GET /suggest?q=hou HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\n"
+        "Upgrade: websocket\r\n\r\nGET /suggest?q=ber HTTP/1.1\r\n\r\n";
     CHECK(urb_client_send(c, up, strlen(up)) == 0);
     CHECK(read_resp(c, &r, false) && r.status == 200);
     free(r.body);
@@ -343,7 +363,8 @@ static void test_many_pipelined(void)
     char reqs[16384] = "";
     for (int i = 0; i < 100; i++) {
         char one[128];
-        snprintf(one, sizeof one, "GET /suggest?q=hou&limit=%d HTTP/1.1\r\nHost: t\r\n\r\n",
+        snprintf(one, sizeof one,
+                 "GET /suggest?q=hou&limit=%d HTTP/1.1\r\nHost: t\r\n\r\n",
                  1 + i % 50);
         strcat(reqs, one);
     }
@@ -357,6 +378,39 @@ static void test_many_pipelined(void)
     }
     CHECK(ok == 100);
     urb_client_close(c);
+}
+
+static void test_client_leaves_early(void)
+{
+    /* Requests on workers when their connection goes: the daemon drops
+     * the replies and carries on (ASan checks nothing is freed twice). */
+    for (int i = 0; i < 20; i++) {
+        urb_client_t *c = urb_client_tcp(open_port);
+        const char *reqs =
+            "GET /search?q=refugee+housng&facets=country HTTP/1.1\r\n\r\n"
+            "GET /suggest?q=mig HTTP/1.1\r\n\r\nGET /suggest?q=ref";
+        CHECK(urb_client_send(c, reqs, strlen(reqs)) == 0);
+        urb_client_close(c);
+    }
+    resp_t r;
+    CHECK(get(open_port, "/suggest?q=hou", NULL, &r) && r.status == 200);
+    free(r.body);
+}
+
+static void test_timeout_gives_504(void)
+{
+    /* Both workers asleep (DEBUG SLEEP over the Unix socket) past the
+     * 2 s time limit: a search waits in the queue and times out. */
+    urb_client_t *admin = urb_client_unix(open_d.sock);
+    const char *sleeps = "DEBUG SLEEP 3000\nDEBUG SLEEP 3000\n";
+    CHECK(admin && urb_client_send(admin, sleeps, strlen(sleeps)) == 0);
+    resp_t r;
+    CHECK(get(open_port, "/search?q=refugee", NULL, &r) && r.status == 504);
+    CHECK_STR(err_code(&r), "timeout");
+    free(r.body);
+    for (int i = 0; i < 2; i++)
+        free(urb_client_line(admin, 5000));
+    urb_client_close(admin);
 }
 
 static void test_malformed_requests(void)
@@ -405,7 +459,8 @@ static void test_widget_files(void)
 {
     static const struct {
         const char *path, *type;
-    } files[] = {{"/", "text/html"}, {"/widget.js", "text/javascript"},
+    } files[] = {{"/", "text/html"},
+                 {"/widget.js", "text/javascript"},
                  {"/widget.css", "text/css"}};
     for (size_t i = 0; i < 3; i++) {
         resp_t r;
@@ -418,7 +473,8 @@ static void test_widget_files(void)
     }
 }
 
-/* ---- Keys and the rate limit ---------------------------------------------- */
+/* ---- Keys and the rate limit ----------------------------------------------
+ */
 
 static void test_keys(void)
 {
@@ -426,12 +482,14 @@ static void test_keys(void)
     CHECK(get(keyed_port, "/suggest?q=hou", NULL, &r) && r.status == 401);
     CHECK_STR(err_code(&r), "unauthorized");
     free(r.body);
-    CHECK(get(keyed_port, "/suggest?q=hou&key=wrong-key-123", NULL, &r) && r.status == 403);
+    CHECK(get(keyed_port, "/suggest?q=hou&key=wrong-key-123", NULL, &r) &&
+          r.status == 403);
     free(r.body);
     CHECK(get(keyed_port, "/suggest?q=hou&key=site-b-key-0002", NULL, &r) &&
           r.status == 200);
     free(r.body);
-    CHECK(get(keyed_port, "/suggest?q=hou", "X-Urbis-Key: site-b-key-0002\r\n", &r) &&
+    CHECK(get(keyed_port, "/suggest?q=hou", "X-Urbis-Key: site-b-key-0002\r\n",
+              &r) &&
           r.status == 200);
     free(r.body);
     /* The widget's own files need no key. */
@@ -476,7 +534,8 @@ static void test_setup(void)
     open_port = urb_free_port();
     snprintf(extra, sizeof extra,
              "--http 127.0.0.1:%d --http-origin https://partner.example "
-             "--http-rate 1000:1000", open_port);
+             "--http-rate 1000:1000 --debug-commands",
+             open_port);
     if (urb_daemon_start(&open_d, extra) < 0)
         exit(1);
     keyed_port = urb_free_port();
@@ -484,10 +543,12 @@ static void test_setup(void)
     snprintf(keys, sizeof keys, "%s/keys", dir);
     FILE *f = fopen(keys, "w");
     fputs("# key site\nsite-a-key-0001 a.example\nsite-b-key-0002 b.example\n"
-          "site-c-key-0003 c.example\n", f);
+          "site-c-key-0003 c.example\n",
+          f);
     fclose(f);
     snprintf(extra, sizeof extra,
-             "--http 127.0.0.1:%d --http-keys %s --http-rate 0.2:3", keyed_port, keys);
+             "--http 127.0.0.1:%d --http-keys %s --http-rate 0.2:3", keyed_port,
+             keys);
     if (urb_daemon_start(&keyed_d, extra) < 0)
         exit(1);
     urb_test_rmtree(dir);
@@ -503,7 +564,7 @@ URB_TEST_MAIN(T(test_setup), T(test_search_like_the_line_protocol),
               T(test_filters_repeat_and_doc), T(test_errors_map_to_status),
               T(test_etag_gives_304), T(test_cors_allow_list),
               T(test_pipelined_keep_alive), T(test_http10_and_upgrade),
-              T(test_many_pipelined),
-              T(test_malformed_requests), T(test_widget_files), T(test_keys),
-              T(test_rate_limit_per_key), T(test_sigterm_drains),
-              T(test_open_daemon_stops))
+              T(test_many_pipelined), T(test_client_leaves_early),
+              T(test_timeout_gives_504), T(test_malformed_requests),
+              T(test_widget_files), T(test_keys), T(test_rate_limit_per_key),
+              T(test_sigterm_drains), T(test_open_daemon_stops))
