@@ -29,6 +29,7 @@
     this.reportUrl = root.getAttribute("data-report-url") || "";
     this.limit = +(root.getAttribute("data-limit") || 10);
     this.filters = {};          /* field -> {value: true} */
+    this.counts = {};           /* field -> counts without its own filters */
     this.active = -1;           /* highlighted suggestion */
     this.timers = {};
     this.aborts = {};
@@ -175,14 +176,35 @@
     }
   };
 
+  /* filter= params for every chosen value, except those of field `but`. */
+  Widget.prototype.filterParams = function (but) {
+    var out = [];
+    for (var f in this.filters)
+      if (f !== but)
+        for (var v in this.filters[f]) out.push(["filter", f + ":" + v]);
+    return out;
+  };
+
   Widget.prototype.search = function () {
     clearTimeout(this.timers.search);
-    var self = this, text = this.input.value.trim();
+    var self = this, text = this.input.value.trim(), filters = this.filterParams(null);
+    if (!text && !filters.length) return;
     var params = [["q", text], ["limit", String(this.limit)], ["facets", "country,lang"]];
-    for (var f in this.filters)
-      for (var v in this.filters[f]) params.push(["filter", f + ":" + v]);
-    if (!text && params.length === 3) return;
-    this.fetch("search", this.url("/search", params), function (j) { self.showResults(j); });
+    this.counts = {};
+    this.fetch("search", this.url("/search", params.concat(filters)), function (j) {
+      self.showResults(j);
+    });
+    /* A field with chosen values counts its other values as if none were
+     * chosen, so a second one can be added (values of a field are OR). */
+    FACETS.forEach(function (fd) {
+      var f = fd[0], others = self.filterParams(f);
+      if (!Object.keys(self.filters[f] || {}).length || (!text && !others.length)) return;
+      var p = [["q", text], ["limit", "0"], ["snippets", "0"], ["facets", f]];
+      self.fetch("facet-" + f, self.url("/search", p.concat(others)), function (j) {
+        self.counts[f] = (j.facets || {})[f] || {};
+        if (self.lastFacets) self.showFacets(self.lastFacets);
+      });
+    });
   };
 
   Widget.prototype.showResults = function (j) {
@@ -215,14 +237,18 @@
       }
       self.results.appendChild(li);
     });
-    this.showFacets(j.facets || {});
+    this.lastFacets = j.facets || {};
+    this.showFacets(this.lastFacets);
   };
 
   Widget.prototype.showFacets = function (facets) {
-    var self = this;
+    var self = this, had = document.activeElement, refocus = null;
+    var focused = this.facets.contains(had) && had.type === "checkbox"
+      ? had.closest("fieldset").getAttribute("data-field") + ":" + had.value : null;
     this.facets.textContent = "";
     FACETS.forEach(function (fd) {
-      var field = fd[0], counts = facets[field] || {}, chosen = self.filters[field] || {};
+      var field = fd[0], chosen = self.filters[field] || {};
+      var counts = self.counts[field] || facets[field] || {};
       var values = Object.keys(counts);
       for (var v in chosen) if (!(v in counts)) values.push(v);
       if (!values.length) return;
@@ -233,6 +259,7 @@
         var lab = el("label", { dir: "auto" });
         var cb = el("input", { type: "checkbox", value: v });
         cb.checked = !!chosen[v];
+        if (focused === field + ":" + v) refocus = cb;
         cb.addEventListener("change", function () {
           var m = self.filters[field] = self.filters[field] || {};
           if (cb.checked) m[v] = true; else delete m[v];
@@ -245,6 +272,7 @@
       });
       self.facets.appendChild(fs);
     });
+    if (refocus) refocus.focus(); /* keyboard users keep their place */
   };
 
   Widget.prototype.link = function (id) {

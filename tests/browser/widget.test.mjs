@@ -109,6 +109,19 @@ async function englishWithTypo(browser, base) {
   assert.ok(await page.locator(".urbis-facet[data-field=country] input[value=ES]").isChecked());
   await shot(page, "en-facet-es");
 
+  // The other countries keep their counts: add Portugal (ES or PT).
+  const pt = page.locator(".urbis-facet[data-field=country] input[value=PT]");
+  await pt.waitFor();
+  const ptCount = Number((await pt.locator("xpath=..").textContent()).match(/\((\d+)\)/)[1]);
+  assert.ok(ptCount >= 1);
+  await pt.check();
+  await page.waitForFunction((n) => {
+    const hits = [...document.querySelectorAll(".urbis-hit")];
+    return hits.length === n &&
+      hits.every((h) => / (ES|PT)( |$)/.test(h.querySelector(".urbis-meta").textContent));
+  }, esCount + ptCount);
+  await shot(page, "en-facet-es-pt");
+
   // Open a report.
   const title = await page.locator(".urbis-title").first().textContent();
   await page.locator(".urbis-title").first().click();
