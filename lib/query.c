@@ -18,6 +18,11 @@
 
 #define MAX_DEPTH 64       /* nesting of parentheses and NOTs */
 #define WILDCARD_MAX 100   /* terms one word* expands to */
+/* A query's cost grows with its words (each expanded per language) and
+ * its wildcards, and Xapian cannot stop a match once begun: past these a
+ * query is refused rather than holding a worker beyond its timeout. */
+#define QUERY_WORDS_MAX 256
+#define QUERY_WILDCARDS_MAX 10
 #define DETECT_MIN_WORDS 4 /* words before a detected language narrows */
 #define NO_STEM SIZE_MAX
 
@@ -420,6 +425,15 @@ static int lex(parser_t *ps)
                 return -1;
         }
     }
+    size_t wildcards = 0;
+    for (size_t k = 0; k < ps->qp->n_lx; k++)
+        wildcards += ps->qp->lx[k].wildcard;
+    if (ps->qp->n_toks > QUERY_WORDS_MAX)
+        return syntax(ps, "too many words: %zu (at most %d)", ps->qp->n_toks,
+                      QUERY_WORDS_MAX);
+    if (wildcards > QUERY_WILDCARDS_MAX)
+        return syntax(ps, "too many words with *: %zu (at most %d)", wildcards,
+                      QUERY_WILDCARDS_MAX);
     return push_lexeme(ps, LX_END, ps->len, ps->len) ? 0 : -1;
 }
 
