@@ -333,12 +333,11 @@ static void respond_reply(hreq_t *r, const urb_buf_t *reply)
         if (str_ieq(code, code_len, urb_errcode_name((urb_errcode_t)k)))
             ec = (urb_errcode_t)k;
     const char *msg = sp ? sp + 1 : "";
-    char name[32];
-    snprintf(name, sizeof name, "%s", urb_errcode_name(ec));
-    respond_err(
-        r, errcode_status(ec), name, msg, sp ? (size_t)(s + n - msg) : 0,
-        ec == URB_ERR_BUSY || ec == URB_ERR_UNAVAILABLE ? "Retry-After: 1\r\n"
-                                                        : NULL);
+    respond_err(r, errcode_status(ec), urb_errcode_name(ec), msg,
+                sp ? (size_t)(s + n - msg) : 0,
+                ec == URB_ERR_BUSY || ec == URB_ERR_UNAVAILABLE
+                    ? "Retry-After: 1\r\n"
+                    : NULL);
 }
 
 /* ---- Routing ------------------------------------------------------------- */

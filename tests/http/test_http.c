@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon/harness.h"
 #include "test.h"
@@ -404,6 +405,20 @@ static void test_timeout_gives_504(void)
     urb_client_t *admin = urb_client_unix(open_d.sock);
     const char *sleeps = "DEBUG SLEEP 3000\nDEBUG SLEEP 3000\n";
     CHECK(admin && urb_client_send(admin, sleeps, strlen(sleeps)) == 0);
+    /* Wait until both sleeps hold the workers. */
+    urb_client_t *probe = urb_client_tcp(open_d.port);
+    json_int_t queued = 0;
+    for (int i = 0; i < 100 && queued < 2; i++) {
+        char *line = urb_client_ask(probe, "STATS");
+        json_t *j = urb_ok(line);
+        queued = json_integer_value(json_object_get(j, "queued"));
+        json_decref(j);
+        free(line);
+        if (queued < 2)
+            usleep(10000);
+    }
+    CHECK(queued == 2);
+    urb_client_close(probe);
     resp_t r;
     CHECK(get(open_port, "/search?q=refugee", NULL, &r) && r.status == 504);
     CHECK_STR(err_code(&r), "timeout");
@@ -549,8 +564,11 @@ static void test_setup(void)
     snprintf(extra, sizeof extra,
              "--http 127.0.0.1:%d --http-keys %s --http-rate 0.2:3", keyed_port,
              keys);
-    if (urb_daemon_start(&keyed_d, extra) < 0)
+    if (urb_daemon_start(&keyed_d, extra) < 0) {
+        urb_daemon_stop(&open_d,
+                        SIGKILL); /* an orphan would hold ctest's pipe */
         exit(1);
+    }
     urb_test_rmtree(dir);
     free(dir);
 }
