@@ -36,8 +36,9 @@ typedef struct urb_qmatch {
  * offsets into the suggest buffer), and counts. */
 typedef struct urb_qcand {
     size_t word_off, word_len, form_off, form_len;
-    uint32_t form_freq;
-    uint64_t freq;  /* documents, summed over the written forms */
+    uint32_t form_freq; /* documents with the form, when not the word */
+    uint32_t rest;      /* documents writing the word as folded (estimate) */
+    uint64_t freq;      /* documents with the word */
     uint32_t count; /* documents the suggestion matches */
 } urb_qcand_t;
 

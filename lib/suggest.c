@@ -1,9 +1,10 @@
 /* suggest.c — search-as-you-type completion of the last word.
  *
- * The written-form terms (schema.h: "W" folded "\x1f" form) sort by folded
- * word, so one bounded prefix scan groups every form of every candidate
- * word. The most frequent candidates are then counted against the earlier
- * text, parsed once. */
+ * Candidates come from a bounded prefix scan of the folded words; the
+ * written-form terms (schema.h: "W" folded "\x1f" form, only for forms
+ * unlike the folded word) sort the same way, so a second scan gives each
+ * candidate its other forms. The most frequent candidates are then
+ * counted against the earlier text, parsed once. */
 #include "query_int.h"
 
 #include <stdio.h>
@@ -33,8 +34,57 @@ static int add_str(urb_qparser_t *qp, const char *s, size_t n, size_t *off)
     return urb_buf_append(&qp->sg_strs, s, n);
 }
 
-/* One written-form term: a new candidate word or another form of the
- * last one. */
+/* One folded word term: a candidate whose written form is the word itself
+ * until a written-form term outnumbers it. One-character words of
+ * alphabetic scripts are left out, as the indexer leaves out their forms;
+ * a character of an unspaced script (3 bytes and more) stays. */
+static int on_word(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    scan_t *sc = ctx;
+    urb_qparser_t *qp = sc->qp;
+    if (++sc->seen > SCAN_MAX)
+        return 1;
+    if (len == 1 || (len == 2 && (unsigned char)term[0] >= 0xC0))
+        return 0;
+    if (URB_QGROW(qp->cands, qp->cap_cands, qp->n_cands + 1) < 0)
+        goto oom;
+    urb_qcand_t *c = &qp->cands[qp->n_cands++];
+    *c = (urb_qcand_t){.word_len = len, .form_len = len, .freq = freq,
+                       .rest = freq};
+    if (add_str(qp, term, len, &c->word_off) < 0)
+        goto oom;
+    c->form_off = c->word_off;
+    return 0;
+oom:
+    sc->oom = true;
+    return 1;
+}
+
+/* The candidate for folded word w, by bisection: words come sorted. */
+static urb_qcand_t *find_cand(urb_qparser_t *qp, const char *w, size_t wl)
+{
+    size_t lo = 0, hi = qp->n_cands;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        urb_qcand_t *c = &qp->cands[mid];
+        size_t n = c->word_len < wl ? c->word_len : wl;
+        int r = memcmp(qp->sg_strs.data + c->word_off, w, n);
+        if (r == 0)
+            r = c->word_len < wl ? -1 : c->word_len > wl;
+        if (r == 0)
+            return c;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* One written-form term, which the indexer writes only for a form unlike
+ * its folded word: the candidate's reports not counted in any such form
+ * (an estimate, as a report may hold several forms) write the word as
+ * folded. */
 static int on_form(void *ctx, const char *term, size_t len, uint32_t freq)
 {
     scan_t *sc = ctx;
@@ -45,27 +95,19 @@ static int on_form(void *ctx, const char *term, size_t len, uint32_t freq)
     if (!sep || sep == w || sep == term + len - 1)
         return 0;
     size_t wl = (size_t)(sep - w), fl = len - wl - 2;
-    urb_qcand_t *c = qp->n_cands ? &qp->cands[qp->n_cands - 1] : NULL;
-    if (!c || c->word_len != wl ||
-        memcmp(qp->sg_strs.data + c->word_off, w, wl) != 0) {
-        if (URB_QGROW(qp->cands, qp->cap_cands, qp->n_cands + 1) < 0)
-            goto oom;
-        c = &qp->cands[qp->n_cands++];
-        *c = (urb_qcand_t){.word_len = wl};
-        if (add_str(qp, w, wl, &c->word_off) < 0)
-            goto oom;
-    }
-    c->freq += freq;
+    urb_qcand_t *c = find_cand(qp, w, wl);
+    if (!c)
+        return 0;
+    c->rest = c->rest > freq ? c->rest - freq : 0;
     if (freq > c->form_freq) {
         c->form_freq = freq;
         c->form_len = fl;
-        if (add_str(qp, sep + 1, fl, &c->form_off) < 0)
-            goto oom;
+        if (add_str(qp, sep + 1, fl, &c->form_off) < 0) {
+            sc->oom = true;
+            return 1;
+        }
     }
     return 0;
-oom:
-    sc->oom = true;
-    return 1;
 }
 
 /* The folded last word of text into qp->sg_prefix and where it starts:
@@ -203,13 +245,25 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
     scan_t sc = {qp, 0, false};
     qp->n_cands = 0;
     qp->sg_strs.len = 0;
-    urb_xstatus_t st = urb_xdb_allterms(db, pfx->data, on_form, &sc);
+    urb_xstatus_t st =
+        urb_xdb_allterms(db, pfx->data + strlen(URB_PFX_FORM), on_word, &sc);
+    if (st == URB_X_OK && !sc.oom && qp->n_cands) {
+        sc.seen = 0;
+        st = urb_xdb_allterms(db, pfx->data, on_form, &sc);
+    }
     if (st != URB_X_OK)
         return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
     if (sc.oom)
         return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     if (qp->n_cands == 0)
         return URB_X_OK;
+    for (size_t i = 0; i < qp->n_cands; i++) {
+        urb_qcand_t *c = &qp->cands[i];
+        if (c->form_freq <= c->rest) {
+            c->form_off = c->word_off;
+            c->form_len = c->word_len;
+        }
+    }
     qsort(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq);
     size_t keep =
         qp->n_cands / CAND_FACTOR < limit ? qp->n_cands : CAND_FACTOR * limit;

@@ -172,16 +172,23 @@ static int stem_term(job_t *j, const urb_token_t *tk, uint32_t wdf)
     return st == URB_X_OK ? 0 : xfail(j, st);
 }
 
-/* The written form: W folded \x1f case-folded source word. Its wdf is 0:
- * forms serve completion and must not lengthen the document for BM25. */
+/* The written form: W folded \x1f case-folded source word, only when the
+ * two differ (mostly diacritics): a folded word without forms is its own
+ * written form (suggest.c), which spares most words a second term. Its
+ * wdf is 0: forms serve completion and must not lengthen the document
+ * for BM25. */
 static int form_term(job_t *j, const char *src, const urb_token_t *tk)
 {
     urb_terms_t *t = j->t;
     if (!(tk->flags & URB_TOK_NGRAM) &&
         utf8_chars(tk->term, tk->term_len) < FORM_MIN_CHARS)
         return 0;
-    if (urb_fold_case(src + tk->start, tk->end - tk->start, &t->form) < 0 ||
-        make_term(t, URB_PFX_FORM, tk->term, tk->term_len) < 0)
+    if (urb_fold_case(src + tk->start, tk->end - tk->start, &t->form) < 0)
+        return oom(t);
+    if (t->form.len == tk->term_len &&
+        memcmp(t->form.data, tk->term, tk->term_len) == 0)
+        return 0;
+    if (make_term(t, URB_PFX_FORM, tk->term, tk->term_len) < 0)
         return oom(t);
     char sep = URB_FORM_SEP;
     if (urb_buf_append(&t->term, &sep, 1) < 0 ||

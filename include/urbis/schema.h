@@ -19,7 +19,9 @@
  *   XS section      one per heading, folded text
  *   W word\x1fform  a written form of a word: folded word, the separator,
  *                   then the word case-folded with its diacritics kept
- *                   (urb_fold_case), so SUGGEST can offer "València"
+ *                   (urb_fold_case), so SUGGEST can offer "València";
+ *                   only for forms unlike the folded word, which is
+ *                   otherwise its own written form
  *
  * The spelling table holds the folded words, for typo correction.
  */

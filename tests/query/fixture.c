@@ -69,8 +69,8 @@ static void add(urb_xdoc_t *doc, const char *pfx, const char *s, size_t n,
 }
 
 /* Words of text as the indexer writes them: the folded word with its
- * position, the field's term, the stem term, the written form, and the
- * spelling table entry. */
+ * position, the field's term, the stem term, the written form when it is
+ * not the folded word, and the spelling table entry. */
 static void index_text(urb_xdb_t *db, urb_xdoc_t *doc, urb_tokenizer_t *tz,
                        urb_stemmer_t *st, const char *zpfx, const char *text,
                        const char *field, uint32_t *pos)
@@ -90,7 +90,9 @@ static void index_text(urb_xdb_t *db, urb_xdoc_t *doc, urb_tokenizer_t *tz,
             urb_buf_append(&w, "\x1f", 1) < 0 ||
             urb_buf_append(&w, form.data, form.len) < 0)
             exit(2);
-        add(doc, URB_PFX_FORM, w.data, w.len, 0, false);
+        if (form.len != tk.term_len ||
+            memcmp(form.data, tk.term, tk.term_len) != 0)
+            add(doc, URB_PFX_FORM, w.data, w.len, 0, false);
         if (st && !(tk.flags & (URB_TOK_NGRAM | URB_TOK_NUMBER))) {
             size_t sl;
             const char *s = urb_stem(st, tk.term, tk.term_len, &sl);
