@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "urbis/conf.h"
+
 #include "engine.h"
 #include "http.h"
 #include "log.h"
@@ -18,6 +20,9 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: urbisd --index INDEX [options]\n"
+        "  --config FILE             read options from FILE's [urbisd] section;\n"
+        "                            flags on the command line override it\n"
+        "  --check-config            check the options and files, then exit\n"
         "  --listen HOST:PORT        TCP address (default 127.0.0.1:7700)\n"
         "  --socket PATH             also listen on a Unix socket\n"
         "  --no-tcp                  only the Unix socket\n"
@@ -71,6 +76,32 @@ static char *read_token(const char *path)
     return strdup(buf);
 }
 
+/* A bad value names its option and, when it came from the file, the line. */
+static void bad_value(const urb_conf_t *conf, const char *name, const char *value)
+{
+    const char *origin = urb_conf_origin(conf, value);
+    fprintf(stderr, "urbisd: %s%sbad value for --%s: '%s'\n", origin ? origin : "",
+            origin ? ": " : "", name, value);
+}
+
+/* --check-config: the files the options name must be usable too. */
+static int check_config(const urb_config_t *cfg)
+{
+    char *token = NULL;
+    if (cfg->admin_token_file && !(token = read_token(cfg->admin_token_file)))
+        return 2;
+    free(token);
+    if (access(cfg->index, R_OK | X_OK) < 0) {
+        fprintf(stderr, "urbisd: index folder %s: %s\n", cfg->index, strerror(errno));
+        return 2;
+    }
+    printf("urbisd: configuration OK (index %s, %s%s%s, %u workers)\n", cfg->index,
+           cfg->listen ? cfg->listen : "", cfg->listen && cfg->socket ? ", " : "",
+           cfg->socket ? cfg->socket : "", cfg->threads);
+    return 0;
+}
+
+static urb_conf_t conf;
 static urb_server_t server;
 static urb_engine_t engine;
 static uv_signal_t sig_term, sig_int, sig_hup;
@@ -110,12 +141,12 @@ int main(int argc, char **argv)
         .query_timeout_ms = 2000,
         .idle_timeout_s = 300,
         .max_line = URB_LINE_MAX_DEFAULT,
-        .max_inflight = 1024,
+        .max_inflight = 128, /* a pipelining client queues at most this many ahead of others */
         .max_output = 4u << 20,
     };
     enum { O_LISTEN = 256, O_SOCKET, O_NOTCP, O_THREADS, O_MAXCONN, O_TIMEOUT,
            O_IDLE, O_MAXLINE, O_TOKEN, O_LOGLEVEL, O_DEBUG, O_VERSION, O_HELP, O_INDEX,
-           O_HTTP, O_HTTP_ORIGIN, O_HTTP_KEYS, O_HTTP_RATE };
+           O_HTTP, O_HTTP_ORIGIN, O_HTTP_KEYS, O_HTTP_RATE, O_CONFIG, O_CHECK };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX},
         {"listen", required_argument, NULL, O_LISTEN},
@@ -135,11 +166,21 @@ int main(int argc, char **argv)
         {"http-origin", required_argument, NULL, O_HTTP_ORIGIN},
         {"http-keys", required_argument, NULL, O_HTTP_KEYS},
         {"http-rate", required_argument, NULL, O_HTTP_RATE},
+        {"config", required_argument, NULL, O_CONFIG},
+        {"check-config", no_argument, NULL, O_CHECK},
         {NULL, 0, NULL, 0},
     };
-    bool ok = true;
-    int opt, level;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    char err[512];
+    if (urb_conf_load(&conf, "urbisd", longopts, argc, argv, err, sizeof err) < 0) {
+        fprintf(stderr, "urbisd: %s\n", err);
+        urb_conf_free(&conf);
+        return 2;
+    }
+    argc = conf.argc;
+    argv = conf.argv;
+    bool ok = true, check = false;
+    int opt, level, li = 0;
+    while ((opt = getopt_long(argc, argv, "", longopts, &li)) != -1) {
         switch (opt) {
         case O_INDEX: cfg.index = optarg; break;
         case O_LISTEN: cfg.listen = optarg; break;
@@ -172,21 +213,27 @@ int main(int argc, char **argv)
             break;
         case O_HTTP_KEYS: http_cfg.keys_file = optarg; break;
         case O_HTTP_RATE: ok &= urb_http_parse_rate(optarg, &http_cfg) == 0; break;
-        default: ok = false;
+        case O_CONFIG: break;
+        case O_CHECK: check = true; break;
+        default: usage(stderr); return 2;
+        }
+        if (!ok) {
+            bad_value(&conf, longopts[li].name, optarg);
+            return 2;
         }
     }
-    if (!ok || optind != argc || !cfg.index || (!cfg.listen && !cfg.socket)) {
-        if (ok && !cfg.index)
+    if (optind != argc || !cfg.index || (!cfg.listen && !cfg.socket)) {
+        if (!cfg.index)
             fprintf(stderr, "urbisd: --index is required\n");
-        else if (ok && optind != argc)
+        else if (optind != argc)
             fprintf(stderr, "urbisd: unexpected argument %s\n", argv[optind]);
-        else if (ok)
-            fprintf(stderr, "urbisd: --no-tcp needs --socket\n");
         else
-            fprintf(stderr, "urbisd: bad option value\n");
+            fprintf(stderr, "urbisd: --no-tcp needs --socket\n");
         usage(stderr);
         return 2;
     }
+    if (check)
+        return check_config(&cfg);
     signal(SIGPIPE, SIG_IGN);
 
     uv_loop_t *loop = uv_default_loop();
@@ -223,5 +270,6 @@ int main(int argc, char **argv)
     urb_http_free(http);
     uv_loop_close(loop);
     urb_engine_free(&engine);
+    urb_conf_free(&conf);
     return rc;
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "urbis/conf.h"
+
 #include "run.h"
 
 #define JOBS_MAX 256
@@ -14,6 +16,9 @@ static const char usage[] =
     "under the folder INDEX (created when missing). Files unchanged since\n"
     "the last run are not read again.\n"
     "\n"
+    "  --config FILE read options from FILE's [urbis-index] section\n"
+    "                (keys: corpus, index and the options below)\n"
+    "  --corpus DIR, --index DIR   the two paths, as options\n"
     "  --full        rebuild the whole index\n"
     "  --jobs N      threads reading and parsing files (default: the cores)\n"
     "  --quiet       no progress, warnings or summary; failures still shown\n"
@@ -46,7 +51,7 @@ static int parse_jobs(const char *s, unsigned *jobs)
  * *status. */
 static int parse_args(int argc, char **argv, urb_opts_t *o, int *status)
 {
-    const char *paths[2];
+    const char *paths[2], *named[2] = {NULL, NULL}; /* corpus, index */
     int n = 0;
     bool opts = true;
     for (int i = 1; i < argc; i++) {
@@ -59,6 +64,16 @@ static int parse_args(int argc, char **argv, urb_opts_t *o, int *status)
             paths[n++] = a;
         } else if (!strcmp(a, "--")) {
             opts = false;
+        } else if (!strcmp(a, "--config") || !strcmp(a, "--corpus") ||
+                   !strcmp(a, "--index")) {
+            const char *v = argv[++i];
+            if (!v) {
+                *status = bad_usage("%s needs a value", a);
+                return -1;
+            }
+            if (strcmp(a, "--config") != 0)
+                named[a[2] == 'i'] = v;
+        } else if (!strncmp(a, "--config=", 9)) {
         } else if (!strcmp(a, "--full")) {
             o->full = true;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -89,12 +104,23 @@ static int parse_args(int argc, char **argv, urb_opts_t *o, int *status)
             return -1;
         }
     }
-    if (n != 2) {
-        *status = bad_usage("%s", n ? "INDEX missing" : "CORPUS and INDEX missing");
+    /* Two positional paths override --corpus and --index (from the
+     * configuration file, say); one fills the path they left open. */
+    if (n == 2)
+        named[0] = named[1] = NULL;
+    if (n > !named[0] + !named[1]) {
+        *status = bad_usage("%s", "too many paths");
         return -1;
     }
-    o->corpus = paths[0];
-    o->index = paths[1];
+    for (int k = 0, p = 0; k < 2; k++)
+        if (!named[k] && p < n)
+            named[k] = paths[p++];
+    if (!named[0] || !named[1]) {
+        *status = bad_usage("%s", !named[1] ? "INDEX missing" : "CORPUS missing");
+        return -1;
+    }
+    o->corpus = named[0];
+    o->index = named[1];
     return 0;
 }
 
@@ -133,9 +159,25 @@ int main(int argc, char **argv)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     urb_opts_t o = {.jobs = cores > 0 && cores <= JOBS_MAX ? (unsigned)cores
                                                           : 1};
+    /* Only for checking the file's keys: parse_args reads the options. */
+    static const struct option keys[] = {
+        {"corpus", required_argument, NULL, 0}, {"index", required_argument, NULL, 0},
+        {"full", no_argument, NULL, 0},         {"jobs", required_argument, NULL, 0},
+        {"quiet", no_argument, NULL, 0},        {"json", no_argument, NULL, 0},
+        {NULL, 0, NULL, 0},
+    };
+    static urb_conf_t conf;
+    char err[512];
     int status;
-    if (parse_args(argc, argv, &o, &status) < 0)
+    if (urb_conf_load(&conf, "urbis-index", keys, argc, argv, err, sizeof err) < 0) {
+        status = bad_usage("%s", err);
+        urb_conf_free(&conf);
         return status;
+    }
+    if (parse_args(conf.argc, conf.argv, &o, &status) < 0) {
+        urb_conf_free(&conf);
+        return status;
+    }
     urb_ui_t ui;
     urb_summary_t s;
     urb_ui_init(&ui, o.corpus, o.quiet);
@@ -145,5 +187,6 @@ int main(int argc, char **argv)
     if (o.json)
         print_json(&s);
     urb_ui_destroy(&ui);
+    urb_conf_free(&conf);
     return status;
 }

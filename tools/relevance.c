@@ -29,16 +29,12 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
-#include <netdb.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
-#include <unistd.h>
 
+#include "urbis/client.h"
 #include "urbis/text.h"
 
 #define MAX_K 100            /* the protocol's largest limit */
@@ -79,13 +75,6 @@ typedef struct query_set {
     query_t *queries;
     size_t n;
 } query_set_t;
-
-typedef struct conn {
-    int fd;
-    char buf[1 << 16];
-    size_t len;
-    urb_buf_t line; /* the last reply, NUL-terminated */
-} conn_t;
 
 /* ---- Reading the query set --------------------------------------------- */
 
@@ -321,95 +310,6 @@ static int floor_file(floor_t **floors, size_t *n, const char *path)
     return rc;
 }
 
-/* ---- Talking to the server --------------------------------------------- */
-
-static int connect_to(const char *host, const char *sock)
-{
-    int fd = -1;
-    if (sock) {
-        struct sockaddr_un a = {.sun_family = AF_UNIX};
-        if (strlen(sock) >= sizeof a.sun_path) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        strcpy(a.sun_path, sock);
-        fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-            close(fd);
-            fd = -1;
-        }
-    } else {
-        char name[256];
-        const char *colon = strrchr(host, ':');
-        if (!colon || (size_t)(colon - host) >= sizeof name) {
-            errno = EINVAL;
-            return -1;
-        }
-        memcpy(name, host, (size_t)(colon - host));
-        name[colon - host] = '\0';
-        struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
-        if (getaddrinfo(name, colon + 1, &hints, &res) != 0) {
-            errno = EHOSTUNREACH;
-            return -1;
-        }
-        for (ai = res; ai && fd < 0; ai = ai->ai_next) {
-            fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-            if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-                close(fd);
-                fd = -1;
-            }
-        }
-        freeaddrinfo(res);
-    }
-    if (fd >= 0) {
-        struct timeval tv = {.tv_sec = REPLY_TIMEOUT_S};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    }
-    return fd;
-}
-
-/* Sends one request line and reads its reply into c->line. 0, or -1 when
- * the connection failed: errno is 0 when the server closed it, ETIMEDOUT
- * when no reply came in time. */
-static int request(conn_t *c, const char *req, size_t n)
-{
-    while (n) {
-        ssize_t w = send(c->fd, req, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        req += w;
-        n -= (size_t)w;
-    }
-    c->line.len = 0;
-    for (;;) {
-        char *lf = memchr(c->buf, '\n', c->len);
-        size_t take = lf ? (size_t)(lf - c->buf) : c->len;
-        if (urb_buf_append(&c->line, c->buf, take) < 0)
-            return -1;
-        if (lf) {
-            memmove(c->buf, lf + 1, c->len - take - 1);
-            c->len -= take + 1;
-            if (c->line.len && c->line.data[c->line.len - 1] == '\r')
-                c->line.data[--c->line.len] = '\0';
-            return 0;
-        }
-        c->len = 0;
-        ssize_t r = recv(c->fd, c->buf, sizeof c->buf, 0);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            if (r == 0)
-                errno = 0;
-            else if (errno == EAGAIN || errno == EWOULDBLOCK)
-                errno = ETIMEDOUT;
-            return -1;
-        }
-        c->len = (size_t)r;
-    }
-}
-
 /* ---- Scoring ------------------------------------------------------------ */
 
 static int grade_of(const query_t *q, const char *id)
@@ -459,7 +359,7 @@ static void score(query_t *q, unsigned k)
 /* Runs q on the server; fills q->hits. 0, or -1 when the connection
  * failed. An ERR reply or a reply that is not a search result leaves no
  * hits and is reported. */
-static int run_query(conn_t *c, query_t *q, unsigned k, urb_buf_t *req)
+static int run_query(urb_client_t *c, query_t *q, unsigned k, urb_buf_t *req)
 {
     char head[64];
     int hn = snprintf(head, sizeof head, "SEARCH limit=%u snippets=0%s", k,
@@ -469,7 +369,7 @@ static int run_query(conn_t *c, query_t *q, unsigned k, urb_buf_t *req)
         urb_buf_append(req, q->options, strlen(q->options)) < 0 ||
         urb_buf_append(req, " -- ", 4) < 0 ||
         urb_buf_append(req, q->text, strlen(q->text)) < 0 ||
-        urb_buf_append(req, "\n", 1) < 0 || request(c, req->data, req->len) < 0)
+        urb_client_request(c, req->data, req->len) < 0)
         return -1;
     q->hits = json_array();
     if (!q->hits)
@@ -617,9 +517,9 @@ static void usage(FILE *f)
             "       urbis-relevance [--host HOST:PORT | --socket PATH] --ping\n");
 }
 
-static int ping(conn_t *c)
+static int ping(urb_client_t *c)
 {
-    if (request(c, "PING\n", 5) < 0)
+    if (urb_client_request(c, "PING", 4) < 0)
         return 2;
     if (strncmp(c->line.data, "OK ", 3) != 0) {
         fprintf(stderr, "urbis-relevance: PING: %s\n", c->line.data);
@@ -670,7 +570,7 @@ int main(int argc, char **argv)
     query_set_t set = {0};
     urb_buf_t req = {0};
     int rc = 2;
-    conn_t *c = NULL;
+    urb_client_t *c = NULL;
     group_t *groups = NULL;
     size_t ng = 0;
     if (!ok || optind != argc - !only_ping) {
@@ -681,11 +581,8 @@ int main(int argc, char **argv)
     if (!only_ping && (set_load(&set, argv[optind]) < 0 ||
                        check_floor_groups(floors, nfloors, &set) < 0))
         goto out;
-    c = calloc(1, sizeof *c);
-    if (!c)
-        goto out;
-    c->fd = connect_to(host, sock);
-    if (c->fd < 0) {
+    c = urb_client_connect(host, sock, REPLY_TIMEOUT_S);
+    if (!c) {
         fprintf(stderr, "urbis-relevance: cannot connect to %s: %s\n", sock ? sock : host,
                 strerror(errno));
         goto out;
@@ -716,12 +613,7 @@ int main(int argc, char **argv)
     rc = check_floors(floors, nfloors, groups, ng, k);
 out:
     urb_buf_free(&req);
-    if (c) {
-        if (c->fd >= 0)
-            close(c->fd);
-        urb_buf_free(&c->line);
-        free(c);
-    }
+    urb_client_free(c);
     for (size_t i = 0; i < nfloors; i++)
         free(floors[i].group);
     free(floors);

@@ -8,90 +8,20 @@
  * with line editing and history (libedit). In ARGS, "--name value" and
  * "--name=value" become the option name=value, so
  *   urbis search refugee housing --filter country:ES --limit 5
- * sends SEARCH limit=5 filter=country:ES refugee housing. */
-#include <arpa/inet.h>
+ * sends SEARCH limit=5 filter=country:ES refugee housing.
+ * `urbis export QUERY` writes every matching document as JSON lines or CSV. */
 #include <errno.h>
 #include <histedit.h>
 #include <jansson.h>
-#include <netdb.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include "urbis/text.h"
-
-typedef struct conn {
-    int fd;
-    char buf[1 << 16];
-    size_t len;
-    urb_buf_t line;
-} conn_t;
+#include "urbis/client.h"
 
 static bool color;
-
-static int connect_to(const char *host, const char *sock)
-{
-    int fd = -1;
-    if (sock) {
-        struct sockaddr_un a = {.sun_family = AF_UNIX};
-        if (strlen(sock) >= sizeof a.sun_path)
-            return -1;
-        strcpy(a.sun_path, sock);
-        fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-            close(fd);
-            fd = -1;
-        }
-        return fd;
-    }
-    char name[256];
-    const char *colon = strrchr(host, ':');
-    if (!colon || (size_t)(colon - host) >= sizeof name)
-        return -1;
-    memcpy(name, host, (size_t)(colon - host));
-    name[colon - host] = '\0';
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
-    if (getaddrinfo(name, colon + 1, &hints, &res) != 0)
-        return -1;
-    for (ai = res; ai && fd < 0; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(res);
-    return fd;
-}
-
-/* Sends one request line and reads its reply into c->line (NUL-ended).
- * 0, or -1 when the connection failed. */
-static int request(conn_t *c, const char *req, size_t n)
-{
-    if (write(c->fd, req, n) != (ssize_t)n || write(c->fd, "\n", 1) != 1)
-        return -1;
-    c->line.len = 0;
-    for (;;) {
-        char *lf = memchr(c->buf, '\n', c->len);
-        size_t take = lf ? (size_t)(lf - c->buf) : c->len;
-        if (urb_buf_append(&c->line, c->buf, take) < 0)
-            return -1;
-        if (lf) {
-            memmove(c->buf, lf + 1, c->len - take - 1);
-            c->len -= take + 1;
-            return urb_buf_append(&c->line, "", 1) < 0 ? -1 : 0;
-        }
-        c->len = 0;
-        ssize_t r = read(c->fd, c->buf, sizeof c->buf);
-        if (r <= 0)
-            return -1;
-        c->len = (size_t)r;
-    }
-}
 
 /* Snippet HTML for a terminal: <b> as bold, entities decoded. */
 static void print_snippet(const char *s)
@@ -177,7 +107,7 @@ static void print_suggest(json_t *j)
 }
 
 /* Prints the reply in c->line; returns 0 for OK, 1 for ERR. */
-static int print_reply(const conn_t *c, const char *verb, bool raw)
+static int print_reply(const urb_client_t *c, const char *verb, bool raw)
 {
     const char *line = c->line.data;
     if (raw || strncmp(line, "OK ", 3) != 0) {
@@ -249,13 +179,177 @@ static int build_request(int argc, char **argv, urb_buf_t *req)
     return rc;
 }
 
+/* ---- export: every match, paged through SEARCH, each document by GET -- */
+
+#define EXPORT_PAGE 100      /* protocol.md: limit 0..100 */
+#define EXPORT_OFFSET_MAX 10000 /* protocol.md: offset 0..10000 */
+
+/* One CSV field, RFC 4180: quoted when it holds a comma, quote or newline. */
+static void csv_field(const char *s, bool last)
+{
+    if (s && strpbrk(s, ",\"\r\n")) {
+        putchar('"');
+        for (; *s; s++) {
+            if (*s == '"')
+                putchar('"');
+            putchar(*s);
+        }
+        putchar('"');
+    } else if (s) {
+        fputs(s, stdout);
+    }
+    putchar(last ? '\n' : ',');
+}
+
+static const char *const csv_columns[] = {"id", "title", "city", "country", "lang",
+                                          "year", "networks", "source", "text"};
+#define CSV_NCOLUMNS (sizeof csv_columns / sizeof *csv_columns)
+
+static void csv_row(json_t *doc)
+{
+    for (size_t i = 0; i < CSV_NCOLUMNS; i++) {
+        json_t *v = json_object_get(doc, csv_columns[i]);
+        char num[32];
+        urb_buf_t list = {0};
+        const char *text = json_string_value(v);
+        if (json_is_integer(v)) {
+            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+            text = num;
+        } else if (json_is_array(v)) {
+            size_t k;
+            json_t *e;
+            json_array_foreach(v, k, e) {
+                const char *es = json_string_value(e);
+                if (k)
+                    urb_buf_append(&list, ";", 1);
+                if (es)
+                    urb_buf_append(&list, es, strlen(es));
+            }
+            text = list.data ? list.data : "";
+        }
+        csv_field(text, i + 1 == CSV_NCOLUMNS);
+        urb_buf_free(&list);
+    }
+}
+
+/* Prints one document (the reply to GET in c->line). 0, or 1 on ERR. */
+static int export_doc(const urb_client_t *c, bool csv)
+{
+    const char *line = c->line.data;
+    if (strncmp(line, "OK ", 3) != 0) {
+        fprintf(stderr, "urbis: %s\n", line);
+        return 1;
+    }
+    if (!csv) {
+        puts(line + 3);
+        return 0;
+    }
+    json_t *doc = json_loads(line + 3, 0, NULL);
+    if (!doc) {
+        fprintf(stderr, "urbis: a reply that is not JSON: %.80s\n", line);
+        return 1;
+    }
+    csv_row(doc);
+    json_decref(doc);
+    return 0;
+}
+
+/* urbis export [--format jsonl|csv] [SEARCH options] QUERY...: every
+ * matching document with all its fields. 0, 1 on ERR (or more matches than
+ * offset paging reaches), 2 when the connection fails. */
+static int export(urb_client_t *c, int argc, char **argv)
+{
+    bool csv = false;
+    int n = 0;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return 2;
+    args[n++] = NULL; /* the verb, set per page */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) {
+            const char *v = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : "";
+            if (strcmp(v, "csv") != 0 && strcmp(v, "jsonl") != 0) {
+                fprintf(stderr, "urbis: --format is jsonl or csv, not '%s'\n", v);
+                free(args);
+                return 2;
+            }
+            csv = !strcmp(v, "csv");
+        } else if (!strncmp(a, "--limit", 7) || !strncmp(a, "--offset", 8) ||
+                   !strncmp(a, "--sort", 6)) {
+            fprintf(stderr, "urbis: export pages by itself; %s is not for it\n", a);
+            free(args);
+            return 2;
+        } else {
+            args[n++] = argv[i];
+        }
+    }
+    if (csv)
+        for (size_t i = 0; i < CSV_NCOLUMNS; i++)
+            csv_field(csv_columns[i], i + 1 == CSV_NCOLUMNS);
+    int rc = 0;
+    long long total = -1;
+    urb_buf_t req = {0};
+    char verb[96], get[600];
+    for (unsigned offset = 0; rc == 0 && offset <= EXPORT_OFFSET_MAX &&
+                              (total < 0 || offset < total);
+         offset += EXPORT_PAGE) {
+        /* Sorted by relevance then docid, pages are stable within one
+         * index generation. */
+        snprintf(verb, sizeof verb, "SEARCH snippets=0 limit=%d offset=%u", EXPORT_PAGE,
+                 offset);
+        args[0] = verb;
+        req.len = 0;
+        if (build_request(n, args, &req) < 0 ||
+            urb_client_request(c, req.data, req.len) < 0) {
+            rc = 2;
+            break;
+        }
+        json_t *page = strncmp(c->line.data, "OK ", 3) == 0
+                           ? json_loads(c->line.data + 3, 0, NULL) : NULL;
+        if (!page) {
+            fprintf(stderr, "urbis: %s\n", c->line.data);
+            rc = 1;
+            break;
+        }
+        total = json_integer_value(json_object_get(page, "total"));
+        json_t *hits = json_object_get(page, "hits"), *h;
+        size_t i;
+        json_array_foreach(hits, i, h) {
+            const char *id = json_string_value(json_object_get(h, "id"));
+            int gn = snprintf(get, sizeof get, "GET %s", id ? id : "");
+            if (rc == 0 && (gn >= (int)sizeof get ||
+                            urb_client_request(c, get, (size_t)gn) < 0))
+                rc = 2;
+            if (rc == 0)
+                rc = export_doc(c, csv);
+        }
+        if (json_array_size(hits) == 0)
+            total = 0;
+        json_decref(page);
+    }
+    if (rc == 0 && total > EXPORT_OFFSET_MAX + EXPORT_PAGE) {
+        fprintf(stderr,
+                "urbis: %lld matches, but the protocol pages only through the first %d: "
+                "narrow the query with --filter (year ranges, say) and export each part\n",
+                total, EXPORT_OFFSET_MAX + EXPORT_PAGE);
+        rc = 1;
+    }
+    if (rc == 2)
+        fprintf(stderr, "urbis: the connection failed: %s\n",
+                errno ? strerror(errno) : "closed by the server");
+    urb_buf_free(&req);
+    free(args);
+    return rc;
+}
+
 static const char *prompt(EditLine *e)
 {
     (void)e;
     return "urbis> ";
 }
 
-static int interactive(conn_t *c, bool raw)
+static int interactive(urb_client_t *c, bool raw)
 {
     EditLine *el = el_init("urbis", stdin, stdout, stderr);
     History *hist = history_init();
@@ -280,7 +374,7 @@ static int interactive(conn_t *c, bool raw)
         char verb[32];
         size_t vn = strcspn(line, " \t\r\n");
         snprintf(verb, sizeof verb, "%.*s", (int)(vn < 31 ? vn : 31), line);
-        if (request(c, line, n) < 0) {
+        if (urb_client_request(c, line, n) < 0) {
             fprintf(stderr, "urbis: connection lost\n");
             rc = 2;
             break;
@@ -302,6 +396,8 @@ static void usage(FILE *f)
                "  e.g. urbis search refugee housing --filter country:ES --limit 5\n"
                "       urbis suggest refugee hou\n"
                "       urbis get valencia-en\n"
+               "       urbis export [--format jsonl|csv] refugee housing --filter country:ES\n"
+               "         (every match with all its fields, one JSON object or CSV row each)\n"
                "  Without a command: an interactive prompt (HELP lists the commands).\n");
 }
 
@@ -326,23 +422,21 @@ int main(int argc, char **argv)
         }
     }
     color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    conn_t *c = calloc(1, sizeof *c);
-    if (!c)
-        return 2;
-    c->fd = connect_to(host, sock);
-    if (c->fd < 0) {
+    urb_client_t *c = urb_client_connect(host, sock, 0);
+    if (!c) {
         fprintf(stderr, "urbis: cannot connect to %s: %s\n", sock ? sock : host,
                 strerror(errno));
-        free(c);
         return 2;
     }
     int rc;
     if (i == argc) {
         rc = interactive(c, raw);
+    } else if (strcmp(argv[i], "export") == 0) {
+        rc = export(c, argc - i, argv + i);
     } else {
         urb_buf_t req = {0};
         if (build_request(argc - i, argv + i, &req) < 0 ||
-            request(c, req.data, req.len) < 0) {
+            urb_client_request(c, req.data, req.len) < 0) {
             fprintf(stderr, "urbis: the server closed the connection\n");
             rc = 2;
         } else {
@@ -350,8 +444,6 @@ int main(int argc, char **argv)
         }
         urb_buf_free(&req);
     }
-    close(c->fd);
-    urb_buf_free(&c->line);
-    free(c);
+    urb_client_free(c);
     return rc;
 }
