@@ -52,6 +52,13 @@ static char *split_args(const char *extra, char **argv, int *n, int max)
     return copy;
 }
 
+/* Under valgrind (tools/valgrind sets URBIS_VALGRIND) everything runs
+ * some twenty times slower: waits for the daemon stretch to match. */
+static int slowdown(void)
+{
+    return getenv("URBIS_VALGRIND") ? 20 : 1;
+}
+
 int urb_run_indexer(const char *corpus, const char *index, const char *extra)
 {
     char *argv[32] = {(char *)env("URBIS_INDEXER"), (char *)corpus,
@@ -87,6 +94,12 @@ pid_t urb_daemon_spawn(urb_daemon_t *d, const char *extra)
     char *argv[48] = {(char *)env("URBISD"), "--index", d->index, "--listen",
                       listen, "--socket", d->sock, "--threads", "2"};
     int n = 9;
+    /* Queries take valgrind's time too; a test's own timeout comes
+     * after and wins. */
+    if (slowdown() > 1) {
+        argv[n++] = "--query-timeout-ms";
+        argv[n++] = "60000";
+    }
     char *copy = split_args(extra, argv, &n, 48);
     argv[n] = NULL;
     pid_t pid = fork();
@@ -123,10 +136,14 @@ int urb_daemon_start(urb_daemon_t *d, const char *extra)
         return -1;
     }
     d->pid = urb_daemon_spawn(d, extra);
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 200 * slowdown(); i++) {
+        /* Both listeners: the Unix socket is bound just after the TCP one,
+         * and on a loaded machine a test can start in between. */
         urb_client_t *c = urb_client_tcp(d->port);
-        if (c) {
-            urb_client_close(c);
+        urb_client_t *u = c ? urb_client_unix(d->sock) : NULL;
+        urb_client_close(c);
+        if (u) {
+            urb_client_close(u);
             return 0;
         }
         if (waitpid(d->pid, NULL, WNOHANG) == d->pid) {
@@ -145,7 +162,7 @@ int urb_daemon_stop(urb_daemon_t *d, int sig)
     int result = -2;
     if (d->pid > 0) {
         kill(d->pid, sig);
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < 1000 * slowdown(); i++) {
             int st;
             if (waitpid(d->pid, &st, WNOHANG) == d->pid) {
                 result = WIFEXITED(st) ? WEXITSTATUS(st) : -1;

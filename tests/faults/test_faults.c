@@ -76,8 +76,8 @@ static void write_file(const char *path, const char *text)
 /* ---- Faults put on the child ------------------------------------------- */
 
 typedef struct fault {
-    rlim_t fsize;  /* 0: no limit */
-    bool no_dac;   /* meet file permissions even as root */
+    rlim_t fsize; /* 0: no limit */
+    bool no_dac;  /* meet file permissions even as root */
 } fault_t;
 
 static int drop_dac(void)
@@ -86,7 +86,8 @@ static int drop_dac(void)
         return 0;
     return prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) < 0 ||
                    prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) < 0
-               ? -1 : 0;
+               ? -1
+               : 0;
 }
 
 /* Starts urbis-index CORPUS INDEX --quiet under fault f, its stderr in
@@ -111,8 +112,8 @@ static pid_t spawn_indexer(const char *dir, const char *corpus,
         }
         if (f && f->no_dac && drop_dac() < 0)
             _exit(EXIT_NO_CAPS);
-        execl(getenv("URBIS_INDEXER"), "urbis-index", corpus, index,
-              "--quiet", "--jobs", "2", (char *)NULL);
+        execl(getenv("URBIS_INDEXER"), "urbis-index", corpus, index, "--quiet",
+              "--jobs", "2", (char *)NULL);
         _exit(127);
     }
     return pid;
@@ -171,8 +172,9 @@ static void add_reports(const char *corpus, const char *sub, unsigned n,
     snprintf(path, sizeof path, "%s/%s", corpus, sub);
     mkdir(path, 0755);
     for (unsigned i = 0; i < n; i++) {
-        int len = snprintf(text, sizeof text,
-                           "---\nlang: en\ncity: Town%u\n---\n# Report %u\n\n", i, i);
+        int len =
+            snprintf(text, sizeof text,
+                     "---\nlang: en\ncity: Town%u\n---\n# Report %u\n\n", i, i);
         for (int w = 0; w < 300; w++) {
             int wl = 4 + (int)(seed % 6);
             for (int k = 0; k < wl; k++) {
@@ -248,7 +250,8 @@ static off_t largest_table(const site_t *s)
 {
     char gen[URB_GEN_NAME_MAX] = "", cmd[800];
     urb_indexdir_current(s->d.index, gen);
-    snprintf(cmd, sizeof cmd, "find '%s/%s' -type f -printf '%%s\\n' | sort -n | tail -1",
+    snprintf(cmd, sizeof cmd,
+             "find '%s/%s' -type f -printf '%%s\\n' | sort -n | tail -1",
              s->d.index, gen);
     FILE *p = popen(cmd, "r");
     long n = 0;
@@ -373,7 +376,8 @@ static void corpus_vanishes(void)
         urb_client_t *c = urb_client_tcp(s.d.port);
         char *r = c ? urb_client_ask(c, "HELLO") : NULL;
         json_t *j = urb_ok(r);
-        CHECK(j && json_integer_value(json_object_get(j, "documents")) >= FIXTURE_DOCS);
+        CHECK(j && json_integer_value(json_object_get(j, "documents")) >=
+                       FIXTURE_DOCS);
         json_decref(j);
         free(r);
         urb_client_close(c);
@@ -494,8 +498,8 @@ static void bad_pointer(void)
     CHECK(site_make(&s) == 0);
     char cur[700];
     snprintf(cur, sizeof cur, "%s/current", s.d.index);
-    static const char *const pointers[] = {"auto gen-000009\n", "\x01\x02garbage",
-                                           ""};
+    static const char *const pointers[] = {"auto gen-000009\n",
+                                           "\x01\x02garbage", ""};
     for (size_t i = 0; i < sizeof pointers / sizeof *pointers; i++) {
         write_file(cur, pointers[i]);
         s.d.pid = urb_daemon_spawn(&s.d, NULL);

@@ -71,7 +71,8 @@ static void *bystander(void *arg)
     urb_client_t *c = urb_client_tcp(by.port);
     for (unsigned i = 0; c && !atomic_load(&by.stop); i++) {
         double t = now_ms();
-        char *r = urb_client_ask(c, i % 2 ? "SEARCH limit=3 refugee housing" : "PING");
+        char *r = urb_client_ask(c, i % 2 ? "SEARCH limit=3 refugee housing"
+                                          : "PING");
         if (!r || strncmp(r, "OK ", 3) != 0)
             by.failed++;
         else if (by.n < LAT_MAX)
@@ -103,7 +104,8 @@ static void report(const char *what, pid_t daemon)
     atomic_store(&by.stop, true);
     pthread_join(by.thread, NULL);
     qsort(by.lat, by.n, sizeof *by.lat, by_double);
-    double p50 = by.n ? by.lat[by.n / 2] : -1, p99 = by.n ? by.lat[by.n * 99 / 100] : -1;
+    double p50 = by.n ? by.lat[by.n / 2] : -1,
+           p99 = by.n ? by.lat[by.n * 99 / 100] : -1;
     long rss = rss_kb(daemon, "VmRSS:"), hwm = rss_kb(daemon, "VmHWM:");
     printf("%-28s bystander %zu answers, %zu failed, p50 %.2f ms, p99 %.2f ms; "
            "urbisd RSS %ld MB, peak %ld MB\n",
@@ -204,7 +206,8 @@ static void pipeline_unread(urb_daemon_t *d)
             usleep(1000);
         }
     }
-    printf("pipelining without reading: the daemon took %ld KB, then stopped reading\n",
+    printf("pipelining without reading: the daemon took %ld KB, then stopped "
+           "reading\n",
            sent / 1024);
     CHECK(now_ms() - start < 20000);
     report("pipeline, never reading", d->pid);
@@ -244,7 +247,8 @@ static void random_stream(urb_daemon_t *d, long mib)
         }
     }
     printf("random bytes: %ld MiB sent in %.1f s, %ld replies%s\n", sent >> 20,
-           (now_ms() - start) / 1e3, replies, closed ? ", then closed by the daemon" : "");
+           (now_ms() - start) / 1e3, replies,
+           closed ? ", then closed by the daemon" : "");
     CHECK(closed || sent == total);
     char what[64];
     snprintf(what, sizeof what, "%ld MiB of random bytes", mib);
@@ -253,7 +257,8 @@ static void random_stream(urb_daemon_t *d, long mib)
 }
 
 /* One reply within the query timeout's reach; prints it shortened. */
-static void ask_one(urb_client_t *c, const char *what, const char *line, const char *want)
+static void ask_one(urb_client_t *c, const char *what, const char *line,
+                    const char *want)
 {
     double t = now_ms();
     char *r = urb_client_ask(c, line);
@@ -276,12 +281,16 @@ static void hostile_queries(urb_daemon_t *d)
     /* Every word a wildcard: each may expand to every term. */
     n = snprintf(q, cap, "SEARCH op=or");
     for (int i = 0; i < 10000; i++)
-        n += snprintf(q + n, cap - (size_t)n, " %c%c*", 'a' + i % 26, 'a' + i / 26 % 26);
+        n += snprintf(q + n, cap - (size_t)n, " %c%c*", 'a' + i % 26,
+                      'a' + i / 26 % 26);
     ask_one(c, "10,000 wildcards", q, "ERR syntax");
     /* As many as allowed, each of one letter: each expansion is capped. */
-    ask_one(c, "ten one-letter wildcards", "SEARCH op=or a* b* c* d* e* f* h* r* s* t*", "OK ");
-    ask_one(c, "offset at its maximum", "SEARCH offset=10000 limit=100 refugee", "OK ");
-    ask_one(c, "offset past it", "SEARCH offset=10001 refugee", "ERR bad_argument");
+    ask_one(c, "ten one-letter wildcards",
+            "SEARCH op=or a* b* c* d* e* f* h* r* s* t*", "OK ");
+    ask_one(c, "offset at its maximum", "SEARCH offset=10000 limit=100 refugee",
+            "OK ");
+    ask_one(c, "offset past it", "SEARCH offset=10001 refugee",
+            "ERR bad_argument");
     free(q);
     urb_client_close(c);
     report("hostile queries", d->pid);
@@ -296,7 +305,8 @@ static void abuse(void)
     urb_daemon_t d;
     char extra[128];
     /* Lines long enough for 10,000 terms. */
-    snprintf(extra, sizeof extra, "--max-connections %ld --max-line 200000", conns + 100);
+    snprintf(extra, sizeof extra, "--max-connections %ld --max-line 200000",
+             conns + 100);
     CHECK(urb_daemon_start(&d, extra) == 0);
     if (!d.pid)
         return;
