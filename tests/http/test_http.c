@@ -100,6 +100,7 @@ static bool read_resp(urb_client_t *c, resp_t *r, bool head_only)
 /* One request on a new connection: GET path with extra header lines. */
 static bool get(int port, const char *path, const char *headers, resp_t *r)
 {
+    memset(r, 0, sizeof *r); /* callers free r->body even on failure */
     urb_client_t *c = urb_client_tcp(port);
     if (!c)
         return false;
