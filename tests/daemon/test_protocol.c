@@ -99,6 +99,33 @@ static void test_hello(void)
     json_decref(j);
 }
 
+/* The client speaks first: a new connection gets nothing until it asks. */
+static void test_server_sends_nothing_on_connect(void)
+{
+    urb_client_t *c = urb_client_tcp(daemon_.port);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    char *line = urb_client_line(c, 300);
+    CHECK(line == NULL);
+    free(line);
+    char *r = urb_client_ask(c, "PING");
+    CHECK_STR(r, "OK {\"pong\":true}");
+    free(r);
+    urb_client_close(c);
+}
+
+/* One line, no raw control character, non-ASCII as UTF-8 (not \u
+ * escapes): the report's text has newlines and "València". */
+static void test_replies_are_one_line_utf8(void)
+{
+    const char *r = ask("GET valencia-en");
+    CHECK(r && strstr(r, "Val\xc3\xa8ncia") != NULL);
+    CHECK(r && strstr(r, "\\n") != NULL);
+    for (const char *p = r; p && *p; p++)
+        CHECK((unsigned char)*p >= 0x20);
+}
+
 static void test_blank_lines_get_no_reply(void)
 {
     const char in[] = "\n   \n\t \r\nPING\n";
@@ -373,6 +400,28 @@ static void test_search_corrected(void)
     json_decref(j);
 }
 
+/* lang=xx stems the query in that language only; lang=auto tries every
+ * indexed language. "associacao" (singular) reaches "associações" through
+ * the Portuguese stemmer alone. */
+static void test_search_lang_picks_the_stemmer(void)
+{
+    search_has("SEARCH lang=pt associacao", "lisbon-pt", true);
+    search_has("SEARCH lang=en associacao", "lisbon-pt", false);
+    search_has("SEARCH associacao", "lisbon-pt", true);
+    search_has("SEARCH lang=de fluchtling", "berlin-de", true);
+    search_has("SEARCH lang=en fluchtling", "berlin-de", false);
+}
+
+/* xl=1 adds the other indexed languages to lang=xx; default 1 with
+ * lang=auto, 0 otherwise. */
+static void test_search_xl_adds_the_other_languages(void)
+{
+    search_has("SEARCH lang=en xl=1 associacao", "lisbon-pt", true);
+    search_has("SEARCH lang=en xl=0 associacao", "lisbon-pt", false);
+    search_has("SEARCH lang=en xl=1 fluchtling", "berlin-de", true);
+    CHECK(urb_is_err(ask("SEARCH xl=2 refugee"), "bad_argument"));
+}
+
 /* ---- SUGGEST, GET, STATS, RELOAD, AUTH, QUIT, HELP ---------------------- */
 
 static void test_suggest(void)
@@ -552,6 +601,9 @@ static void teardown(void)
 }
 
 URB_TEST_MAIN(T(setup), T(test_ping), T(test_hello),
+              T(test_server_sends_nothing_on_connect), T(test_replies_are_one_line_utf8),
+              T(test_search_lang_picks_the_stemmer),
+              T(test_search_xl_adds_the_other_languages),
               T(test_blank_lines_get_no_reply), T(test_unknown_command),
               T(test_bad_utf8), T(test_too_long_then_ping),
               T(test_longest_line_allowed), T(test_pipelining_2000_in_one_write),
