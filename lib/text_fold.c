@@ -169,8 +169,6 @@ static const char *letter_fold(int32_t c)
 /* Folds one non-ASCII code point. */
 static int fold_char(fold_t *f, int32_t cp)
 {
-    if (f->strip && cp == 0x0640)
-        return 0; /* Arabic tatweel only stretches the line */
     int32_t d[DECOMPOSE_MAX];
     int boundclass = 0;
     utf8proc_ssize_t n = utf8proc_decompose_char(cp, d, DECOMPOSE_MAX,
@@ -184,6 +182,10 @@ static int fold_char(fold_t *f, int32_t cp)
         return -1;
     for (utf8proc_ssize_t i = 0; i < n; i++) {
         int32_t c = d[i];
+        /* Arabic tatweel only stretches the line; it also comes out of the
+         * presentation forms' decomposition (U+FE7F is tatweel + sukun). */
+        if (f->strip && c == 0x0640)
+            continue;
         const utf8proc_property_t *prop = utf8proc_get_property(c);
         if (prop->category >= UTF8PROC_CATEGORY_MN &&
             prop->category <= UTF8PROC_CATEGORY_ME) {

@@ -9,6 +9,7 @@
  * (each maximal invalid subpart one U+FFFD). */
 #include <jansson.h>
 #include <math.h>
+#include <string.h>
 
 #include "fuzz.h"
 #include "urbis/json.h"
@@ -24,6 +25,7 @@ typedef struct model {
     unsigned depth;
     urb_buf_t key; /* the key written, whose value is due */
     bool has_key;
+    bool nul_key;  /* a key holds U+0000, which jansson cannot read back */
 } model_t;
 
 /* s[0..n) made valid UTF-8 (and, for HTML, < > & " made entities) as
@@ -106,6 +108,8 @@ static void add_key(model_t *m, const char *s, size_t n)
     m->key.len = 0;
     repair(&m->key, s, n, false);
     m->has_key = true;
+    if (memchr(m->key.data, '\0', m->key.len))
+        m->nul_key = true;
 }
 
 static void close_container(model_t *m, bool object)
@@ -267,7 +271,7 @@ static void step(urb_json_t *j, model_t *m, fz_t *f)
 
 /* The output: one line of valid UTF-8 without raw U+2028/U+2029, which
  * jansson reads as the model's value. */
-static void check_output(const char *s, size_t n, const json_t *want)
+static void check_output(const char *s, size_t n, const json_t *want, bool nul_key)
 {
     const uint8_t *p = (const uint8_t *)s;
     int32_t cp;
@@ -276,6 +280,10 @@ static void check_output(const char *s, size_t n, const json_t *want)
         FZ_CHECK(k > 0 && cp >= 0x20 && cp != 0x2028 && cp != 0x2029);
         i += k;
     }
+    /* "\u0000" in a key is valid JSON that jansson refuses to decode
+     * (its keys are C strings): the byte checks above are all we can do. */
+    if (nul_key)
+        return;
     json_error_t err;
     json_t *got = json_loadb(s, n, DECODE_FLAGS, &err);
     if (!got)
@@ -302,7 +310,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_CHECK((urb_json_finish(&j) == 0) == ok);
     FZ_CHECK(memcmp(out.data, "OK ", 3) == 0);
     if (ok)
-        check_output(out.data + 3, out.len - 3, m.root);
+        check_output(out.data + 3, out.len - 3, m.root, m.nul_key);
     json_decref(m.root);
     urb_buf_free(&m.key);
     urb_buf_free(&out);
