@@ -108,7 +108,7 @@ static void add_key(model_t *m, const char *s, size_t n)
     m->key.len = 0;
     repair(&m->key, s, n, false);
     m->has_key = true;
-    if (memchr(m->key.data, '\0', m->key.len))
+    if (m->key.len && memchr(m->key.data, '\0', m->key.len))
         m->nul_key = true;
 }
 
