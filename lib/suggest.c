@@ -11,9 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "urbis/doc.h"
 #include "urbis/schema.h"
 
 #define SCAN_MAX 1000 /* written-form terms read per call */
+#define CJK_DOCS 20    /* reports read for a CJK run's continuations */
+#define CJK_BYTES 65536 /* of each report's text */
+#define CJK_MORE 2     /* characters a continuation adds at most */
 #define CAND_FACTOR 2 /* candidates counted per suggestion asked */
 
 typedef struct scan {
@@ -114,7 +118,7 @@ static int on_form(void *ctx, const char *term, size_t len, uint32_t freq)
  * 1, or 0 when the text does not end in a word, -1 on OOM. Adjacent
  * tokens of unspaced scripts form one word. */
 static int last_word(urb_qparser_t *qp, const char *text, size_t len,
-                     size_t *start)
+                     size_t *start, bool *ngram)
 {
     urb_buf_t *b = &qp->sg_prefix;
     urb_token_t tk;
@@ -129,6 +133,7 @@ static int last_word(urb_qparser_t *qp, const char *text, size_t len,
             b->len = 0;
             *start = tk.start;
         }
+        *ngram = tk.flags & URB_TOK_NGRAM;
         if (urb_buf_append(b, tk.term, tk.term_len) < 0)
             return -1;
         prev_end = tk.end;
@@ -207,6 +212,113 @@ static urb_xstatus_t count(urb_qparser_t *qp, urb_xenq_t *enq,
     return st;
 }
 
+/* A CJK code point: ideographs, kana, hangul. */
+static bool is_cjk(int32_t c)
+{
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xAC00 && c <= 0xD7AF);
+}
+
+/* The code point at s (valid UTF-8 of at least one byte) and its length. */
+static size_t utf8_next(const char *s, size_t n, int32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k = u[0] < 0x80 ? 1 : u[0] < 0xE0 ? 2 : u[0] < 0xF0 ? 3 : 4;
+    if (k > n)
+        return 0;
+    int32_t c = k == 1 ? u[0] : u[0] & (0x3F >> (k - 1));
+    for (size_t i = 1; i < k; i++)
+        c = (c << 6) | (u[i] & 0x3F);
+    *cp = c;
+    return k;
+}
+
+/* Adds run+more as a candidate, or one more report to it. `doc` is the
+ * report's rank; c->rest, unused for CJK (it has no written forms), holds
+ * the last report's rank + 1 so a report counts once per candidate. */
+static int cjk_add(urb_qparser_t *qp, const char *more, size_t n, uint32_t doc)
+{
+    const urb_buf_t *run = &qp->sg_prefix;
+    size_t len = run->len + n;
+    for (size_t i = 0; i < qp->n_cands; i++) {
+        urb_qcand_t *c = &qp->cands[i];
+        if (c->word_len == len &&
+            memcmp(qp->sg_strs.data + c->word_off + run->len, more, n) == 0) {
+            if (c->rest != doc + 1)
+                c->freq++;
+            c->rest = doc + 1;
+            return 0;
+        }
+    }
+    if (URB_QGROW(qp->cands, qp->cap_cands, qp->n_cands + 1) < 0)
+        return -1;
+    urb_qcand_t *c = &qp->cands[qp->n_cands];
+    *c = (urb_qcand_t){.word_len = len, .form_len = len, .freq = 1, .rest = doc + 1};
+    if (add_str(qp, run->data, run->len, &c->word_off) < 0 ||
+        urb_buf_append(&qp->sg_strs, more, n) < 0)
+        return -1;
+    c->form_off = c->word_off;
+    qp->n_cands++;
+    return 0;
+}
+
+/* CJK is indexed a character a term, so no term starts with a run of
+ * several characters: the run's continuations (one or two more CJK
+ * characters) are read from the text of the best reports holding the run
+ * as a phrase, and ranked by how many of those reports have them. */
+static urb_xstatus_t cjk_candidates(urb_qparser_t *qp, urb_xenq_t *enq)
+{
+    urb_xquery_t *wq;
+    urb_xmset_t *ms = NULL;
+    const urb_buf_t *run = &qp->sg_prefix;
+    urb_xstatus_t st = urb_qp_word_query(qp, run->data, run->len, qp->exp, qp->n_exp, &wq);
+    if (st != URB_X_OK || !wq)
+        return st;
+    if ((st = urb_xenq_set_query(enq, wq)) == URB_X_OK)
+        st = urb_xenq_mset(enq, 0, CJK_DOCS, 0, &ms);
+    urb_xquery_free(wq);
+    urb_xmatches_t m = {0};
+    if (st == URB_X_OK)
+        urb_xmset_matches(ms, &m);
+    for (uint32_t i = 0; st == URB_X_OK && i < CJK_DOCS && i < m.estimated; i++) {
+        urb_xdoc_t *doc = NULL;
+        const char *data;
+        size_t dlen;
+        urb_report_t r;
+        if (urb_xmset_document(ms, i, &doc) != URB_X_OK ||
+            urb_xdoc_get_data(doc, &data, &dlen) != URB_X_OK ||
+            urb_report_decode(data, dlen, &r) < 0) {
+            urb_xdoc_free(doc);
+            break; /* fewer hits than estimated, or a bad record: stop */
+        }
+        const char *t = r.text.p;
+        size_t tn = r.text.n < CJK_BYTES ? r.text.n : CJK_BYTES;
+        for (const char *p = t; p && (size_t)(p - t) + run->len <= tn;) {
+            p = memmem(p, tn - (size_t)(p - t), run->data, run->len);
+            if (!p)
+                break;
+            p += run->len;
+            size_t more = 0, k;
+            int32_t cp;
+            for (int c = 0; c < CJK_MORE; c++) {
+                k = utf8_next(p + more, tn - (size_t)(p - t) - more, &cp);
+                if (!k || !is_cjk(cp))
+                    break;
+                more += k;
+                if (cjk_add(qp, p, more, i) < 0) {
+                    st = urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+                    break;
+                }
+            }
+        }
+        urb_xdoc_free(doc);
+    }
+    urb_xmset_free(ms);
+    if (st != URB_X_OK && st != URB_X_NOMEM)
+        return urb_qp_fail(qp, st, "%s", why(urb_xenq_errmsg(enq), st));
+    return st;
+}
+
 /* The earlier text as context: its query, and qp->exp set to its
  * expansion languages. Text that does not parse leaves no context and the
  * expansion of an empty query (lang, or every indexed language). */
@@ -225,12 +337,13 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
                           urb_suggestion_t *out, size_t *n)
 {
     size_t ws = 0;
+    bool ngram = false;
     int r;
     *n = 0;
     qp->errmsg[0] = '\0';
     if (!urb_utf8_valid(text, len, NULL))
         return urb_qp_fail(qp, URB_X_QUERY, "invalid UTF-8");
-    if ((r = last_word(qp, text, len, &ws)) < 0)
+    if ((r = last_word(qp, text, len, &ws, &ngram)) < 0)
         return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     if (r == 0 || limit == 0)
         return URB_X_OK;
@@ -245,8 +358,11 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
     scan_t sc = {qp, 0, false};
     qp->n_cands = 0;
     qp->sg_strs.len = 0;
+    /* A CJK run is completed from report text (cjk_candidates), not
+     * from terms, which hold one character each. */
     urb_xstatus_t st =
-        urb_xdb_allterms(db, pfx->data + strlen(URB_PFX_FORM), on_word, &sc);
+        ngram ? URB_X_OK
+              : urb_xdb_allterms(db, pfx->data + strlen(URB_PFX_FORM), on_word, &sc);
     if (st == URB_X_OK && !sc.oom && qp->n_cands) {
         sc.seen = 0;
         st = urb_xdb_allterms(db, pfx->data, on_form, &sc);
@@ -255,7 +371,7 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
         return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
     if (sc.oom)
         return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
-    if (qp->n_cands == 0)
+    if (qp->n_cands == 0 && !ngram)
         return URB_X_OK;
     for (size_t i = 0; i < qp->n_cands; i++) {
         urb_qcand_t *c = &qp->cands[i];
@@ -264,7 +380,8 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
             c->form_len = c->word_len;
         }
     }
-    qsort(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq);
+    if (qp->n_cands)
+        qsort(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq);
     size_t keep =
         qp->n_cands / CAND_FACTOR < limit ? qp->n_cands : CAND_FACTOR * limit;
 
@@ -288,6 +405,12 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
     if ((st = urb_xenq_new(db, &enq)) != URB_X_OK) {
         urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
         goto done;
+    }
+    if (ngram) {
+        if ((st = cjk_candidates(qp, enq)) != URB_X_OK || qp->n_cands == 0)
+            goto done;
+        qsort(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq);
+        keep = qp->n_cands < CAND_FACTOR * limit ? qp->n_cands : CAND_FACTOR * limit;
     }
     for (size_t i = 0; i < keep && st == URB_X_OK; i++)
         st = count(qp, enq, ctx, filter, &qp->cands[i]);

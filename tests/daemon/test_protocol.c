@@ -439,6 +439,23 @@ static void test_suggest(void)
     j = ok("SUGGEST limit=1 e");
     CHECK(json_array_size(json_object_get(j, "suggestions")) == 1);
     json_decref(j);
+    /* Unspaced scripts: the run after the last space or punctuation is
+     * completed, though the index holds one term per CJK character. */
+    static const char *const runs[][2] = {{"SUGGEST 多文", "多文化"},
+                                          {"SUGGEST 東京、多文", "東京、多文化"}};
+    for (size_t i = 0; i < 2; i++) {
+        j = ok(runs[i][0]);
+        s = json_array_get(json_object_get(j, "suggestions"), 0);
+        CHECK_STR(str(s, "text"), runs[i][1]);
+        CHECK(num(s, "count") >= 1);
+        json_decref(j);
+    }
+    /* Ordered by count. */
+    j = ok("SUGGEST r");
+    json_t *list = json_object_get(j, "suggestions");
+    for (size_t i = 1; i < json_array_size(list); i++)
+        CHECK(num(json_array_get(list, i - 1), "count") >= num(json_array_get(list, i), "count"));
+    json_decref(j);
 }
 
 static void test_get(void)

@@ -77,8 +77,9 @@ static void context_and_language(void)
               "asylum OR oslo housing=2");
     /* Context that does not parse is ignored. */
     CHECK_STR(suggest("\"refugee hou", NULL, 8), "\"refugee housing=3");
-    /* Unspaced scripts: the run after the last space. */
-    CHECK_STR(suggest("住房 难", NULL, 8), "住房 难=1");
+    /* Unspaced scripts: CJK runs are completed from the reports' stored
+     * text, which this fixture does not keep (its data is the id); the
+     * daemon test's test_suggest checks them on real records. */
     fx_teardown(&fx);
 }
 
