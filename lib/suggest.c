@@ -17,7 +17,7 @@
 #define SCAN_MAX 1000 /* written-form terms read per call */
 #define CJK_DOCS 20    /* reports read for a CJK run's continuations */
 #define CJK_BYTES 65536 /* of each report's text */
-#define CJK_MORE 2     /* characters a continuation adds at most */
+#define CJK_MORE 3     /* characters a continuation adds at most */
 #define CAND_FACTOR 2 /* candidates counted per suggestion asked */
 
 typedef struct scan {
@@ -116,28 +116,30 @@ static int on_form(void *ctx, const char *term, size_t len, uint32_t freq)
 
 /* The folded last word of text into qp->sg_prefix and where it starts:
  * 1, or 0 when the text does not end in a word, -1 on OOM. Adjacent
- * tokens of unspaced scripts form one word. */
+ * CJK characters form one run. Thai, segmented into indexed words, keeps
+ * its last word alone: the run's earlier words become context, so the
+ * completed text still reads as the whole run. */
 static int last_word(urb_qparser_t *qp, const char *text, size_t len,
                      size_t *start, bool *ngram)
 {
     urb_buf_t *b = &qp->sg_prefix;
     urb_token_t tk;
     size_t prev_end = SIZE_MAX;
-    bool prev_unspaced = false;
+    bool prev_ngram = false;
     int r;
     b->len = 0;
     urb_tokenizer_reset(qp->tz, text, len);
     while ((r = urb_tokenizer_next(qp->tz, &tk)) > 0) {
-        bool unspaced = tk.flags & (URB_TOK_NGRAM | URB_TOK_THAI);
-        if (!(unspaced && prev_unspaced && tk.start == prev_end)) {
+        bool ng = tk.flags & URB_TOK_NGRAM;
+        if (!(ng && prev_ngram && tk.start == prev_end)) {
             b->len = 0;
             *start = tk.start;
         }
-        *ngram = tk.flags & URB_TOK_NGRAM;
+        *ngram = ng;
         if (urb_buf_append(b, tk.term, tk.term_len) < 0)
             return -1;
         prev_end = tk.end;
-        prev_unspaced = unspaced;
+        prev_ngram = ng;
     }
     if (r < 0)
         return -1;
@@ -184,15 +186,14 @@ static urb_xstatus_t count_matches(urb_qparser_t *qp, urb_xenq_t *enq,
     return URB_X_OK;
 }
 
-/* Reports matching ctx AND the candidate word (AND the filter). */
-static urb_xstatus_t count(urb_qparser_t *qp, urb_xenq_t *enq,
-                           urb_xquery_t *ctx, urb_xquery_t *filter,
-                           urb_qcand_t *c)
+/* *q: word w AND ctx (AND the filter), or NULL when w has no terms. */
+static urb_xstatus_t in_context(urb_qparser_t *qp, const char *w, size_t wl,
+                                urb_xquery_t *ctx, urb_xquery_t *filter,
+                                urb_xquery_t **q)
 {
-    urb_xquery_t *wq, *q, *subs[3];
-    urb_xstatus_t st = urb_qp_word_query(qp, qp->sg_strs.data + c->word_off,
-                                         c->word_len, qp->exp, qp->n_exp, &wq);
-    c->count = 0;
+    urb_xquery_t *wq, *subs[3];
+    urb_xstatus_t st = urb_qp_word_query(qp, w, wl, qp->exp, qp->n_exp, &wq);
+    *q = NULL;
     if (st != URB_X_OK || !wq)
         return st;
     size_t n = 0;
@@ -201,14 +202,27 @@ static urb_xstatus_t count(urb_qparser_t *qp, urb_xenq_t *enq,
         subs[n++] = ctx;
     if (filter)
         subs[n++] = filter;
-    q = n > 1 ? urb_xquery_combine(URB_XOP_AND, subs, n, 0) : wq;
-    if (!q)
-        st = urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
-    else
-        st = count_matches(qp, enq, q, &c->count);
-    if (q != wq)
-        urb_xquery_free(q);
+    if (n == 1) {
+        *q = wq;
+        return URB_X_OK;
+    }
+    *q = urb_xquery_combine(URB_XOP_AND, subs, n, 0);
     urb_xquery_free(wq);
+    return *q ? URB_X_OK : urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+}
+
+/* Reports matching ctx AND the candidate word (AND the filter). */
+static urb_xstatus_t count(urb_qparser_t *qp, urb_xenq_t *enq,
+                           urb_xquery_t *ctx, urb_xquery_t *filter,
+                           urb_qcand_t *c)
+{
+    urb_xquery_t *q;
+    urb_xstatus_t st = in_context(qp, qp->sg_strs.data + c->word_off,
+                                  c->word_len, ctx, filter, &q);
+    c->count = 0;
+    if (st == URB_X_OK && q)
+        st = count_matches(qp, enq, q, &c->count);
+    urb_xquery_free(q);
     return st;
 }
 
@@ -219,10 +233,12 @@ static bool is_cjk(int32_t c)
            (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xAC00 && c <= 0xD7AF);
 }
 
-/* The code point at s (valid UTF-8 of at least one byte) and its length. */
+/* The code point at s (valid UTF-8) and its length; 0 at the end. */
 static size_t utf8_next(const char *s, size_t n, int32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return 0;
     size_t k = u[0] < 0x80 ? 1 : u[0] < 0xE0 ? 2 : u[0] < 0xF0 ? 3 : 4;
     if (k > n)
         return 0;
@@ -263,20 +279,22 @@ static int cjk_add(urb_qparser_t *qp, const char *more, size_t n, uint32_t doc)
 }
 
 /* CJK is indexed a character a term, so no term starts with a run of
- * several characters: the run's continuations (one or two more CJK
+ * several characters: the run's continuations (one to three more CJK
  * characters) are read from the text of the best reports holding the run
- * as a phrase, and ranked by how many of those reports have them. */
-static urb_xstatus_t cjk_candidates(urb_qparser_t *qp, urb_xenq_t *enq)
+ * as a phrase (and the context, and the language), and ranked by how many
+ * of those reports have them. */
+static urb_xstatus_t cjk_candidates(urb_qparser_t *qp, urb_xenq_t *enq,
+                                    urb_xquery_t *ctx, urb_xquery_t *filter)
 {
-    urb_xquery_t *wq;
+    urb_xquery_t *q;
     urb_xmset_t *ms = NULL;
     const urb_buf_t *run = &qp->sg_prefix;
-    urb_xstatus_t st = urb_qp_word_query(qp, run->data, run->len, qp->exp, qp->n_exp, &wq);
-    if (st != URB_X_OK || !wq)
+    urb_xstatus_t st = in_context(qp, run->data, run->len, ctx, filter, &q);
+    if (st != URB_X_OK || !q)
         return st;
-    if ((st = urb_xenq_set_query(enq, wq)) == URB_X_OK)
+    if ((st = urb_xenq_set_query(enq, q)) == URB_X_OK)
         st = urb_xenq_mset(enq, 0, CJK_DOCS, 0, &ms);
-    urb_xquery_free(wq);
+    urb_xquery_free(q);
     urb_xmatches_t m = {0};
     if (st == URB_X_OK)
         urb_xmset_matches(ms, &m);
@@ -293,7 +311,7 @@ static urb_xstatus_t cjk_candidates(urb_qparser_t *qp, urb_xenq_t *enq)
         }
         const char *t = r.text.p;
         size_t tn = r.text.n < CJK_BYTES ? r.text.n : CJK_BYTES;
-        for (const char *p = t; p && (size_t)(p - t) + run->len <= tn;) {
+        for (const char *p = t; st == URB_X_OK && (size_t)(p - t) + run->len <= tn;) {
             p = memmem(p, tn - (size_t)(p - t), run->data, run->len);
             if (!p)
                 break;
@@ -407,7 +425,8 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
         goto done;
     }
     if (ngram) {
-        if ((st = cjk_candidates(qp, enq)) != URB_X_OK || qp->n_cands == 0)
+        if ((st = cjk_candidates(qp, enq, ctx, filter)) != URB_X_OK ||
+            qp->n_cands == 0)
             goto done;
         qsort(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq);
         keep = qp->n_cands < CAND_FACTOR * limit ? qp->n_cands : CAND_FACTOR * limit;

@@ -4,6 +4,8 @@
 
 #include "fixture.h"
 #include "test.h"
+#include "urbis/doc.h"
+#include "urbis/schema.h"
 
 static fx_t fx;
 static urb_suggestion_t sg[16];
@@ -77,9 +79,70 @@ static void context_and_language(void)
               "asylum OR oslo housing=2");
     /* Context that does not parse is ignored. */
     CHECK_STR(suggest("\"refugee hou", NULL, 8), "\"refugee housing=3");
-    /* Unspaced scripts: CJK runs are completed from the reports' stored
-     * text, which this fixture does not keep (its data is the id); the
-     * daemon test's test_suggest checks them on real records. */
+    fx_teardown(&fx);
+}
+
+/* The fixture stores ids, not records, so CJK runs, completed from the
+ * reports' stored text, get their own index: a posting per character as
+ * the indexer writes them, and each text stored as a report. Thai,
+ * segmented into words, completes its last word. */
+static void cjk_setup(void)
+{
+    static const char *const texts[] = {
+        "多文化共生の推進。", "多文化共生と多文化主義。",
+        "多文化な都市。東京の多言語。", "แรงงานข้ามชาติ"};
+    urb_xdb_t *w;
+    urb_tokenizer_t *tz = urb_tokenizer_new();
+    urb_buf_t data = {0};
+    urb_token_t tk;
+    memset(&fx, 0, sizeof fx);
+    fx.dir = urb_test_tmpdir();
+    CHECK(tz && urb_xdb_open(fx.dir, URB_XDB_CREATE_OR_OVERWRITE, &w,
+                             NULL) == URB_X_OK);
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        urb_xdoc_t *doc = urb_xdoc_new();
+        urb_report_t r = {.text = {texts[i], strlen(texts[i])}};
+        char id[8];
+        snprintf(id, sizeof id, "%s%zu", URB_PFX_ID, i);
+        uint32_t pos = 0;
+        data.len = 0;
+        urb_tokenizer_reset(tz, texts[i], strlen(texts[i]));
+        while (urb_tokenizer_next(tz, &tk) > 0)
+            CHECK(urb_xdoc_add_posting(doc, tk.term, tk.term_len, ++pos, 1) ==
+                  URB_X_OK);
+        CHECK(urb_report_encode(&r, &data) == 0);
+        CHECK(urb_xdoc_set_data(doc, data.data, data.len) == URB_X_OK);
+        CHECK(urb_xdb_replace_by_term(w, id, strlen(id), doc, NULL) ==
+              URB_X_OK);
+        urb_xdoc_free(doc);
+    }
+    CHECK(urb_xdb_commit(w) == URB_X_OK);
+    urb_xdb_free(w);
+    urb_tokenizer_free(tz);
+    urb_buf_free(&data);
+    CHECK(urb_xdb_open(fx.dir, URB_XDB_READ, &fx.db, NULL) == URB_X_OK);
+    CHECK((fx.qp = urb_qparser_new("ja")) != NULL);
+}
+
+static void cjk_runs(void)
+{
+    cjk_setup();
+    /* The run grows by one to three characters, by reports holding it. */
+    CHECK_STR(suggest("多文", NULL, 3), "多文化=3|多文化共=2|多文化共生=2");
+    CHECK_STR(suggest("都", NULL, 8), "都市=1");
+    /* Only the run after the punctuation; the earlier text is context. */
+    CHECK_STR(suggest("東京、多文", NULL, 8),
+              "東京、多文化=1|東京、多文化な=1|東京、多文化な都=1");
+    /* The reports read are those of the context too. */
+    CHECK_STR(suggest("東京、多", NULL, 8),
+              "東京、多文=1|東京、多文化=1|東京、多文化な=1|東京、多言=1|"
+              "東京、多言語=1");
+    /* A run no report holds, or with nothing after it. */
+    CHECK_STR(suggest("多語", NULL, 8), "");
+    CHECK_STR(suggest("推進", NULL, 8), "");
+    /* Thai completes the run's last word; the words before are context. */
+    CHECK_STR(suggest("แรงงานข้า", NULL, 8), "แรงงานข้าม=1");
+    CHECK_STR(suggest("ชาติแรงงานข้า", NULL, 8), "");
     fx_teardown(&fx);
 }
 
@@ -116,4 +179,4 @@ static void spelling(void)
 }
 
 URB_TEST_MAIN(T(completes_last_word), T(written_form_kept), T(ordered_by_count),
-              T(context_and_language), T(spelling))
+              T(context_and_language), T(cjk_runs), T(spelling))
