@@ -155,10 +155,13 @@ async function arabic(browser, base) {
   await page.locator(".urbis-hit").first().waitFor();
   const hits = page.locator(".urbis-hit");
   assert.ok((await hits.count()) >= 2);
-  for (const h of await hits.all()) {
-    assert.equal(await h.getAttribute("lang"), "ar");
-    assert.equal(await h.evaluate((e) => getComputedStyle(e).direction), "rtl");
-  }
+  // The list may still be re-rendered by the last suggestion's search:
+  // wait for the settled one, whose hits are all Arabic and right to left.
+  await page.waitForFunction(() => {
+    const hs = [...document.querySelectorAll(".urbis-hit")];
+    return hs.length >= 2 && hs.every((e) => e.getAttribute("lang") === "ar" &&
+                                        getComputedStyle(e).direction === "rtl");
+  }, null, { timeout: 5000 });
   assert.ok((await page.locator(".urbis-snippet b").count()) > 0);
   // The language facet counts the Arabic reports.
   const ar = page.locator(".urbis-facet[data-field=lang] input[value=ar]");
