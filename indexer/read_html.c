@@ -57,7 +57,8 @@ static bool ws(char c)
 }
 
 /* Appends s[0..n) to out with white space collapsed to single spaces,
- * none at the start of a line. */
+ * none at the start of a line, and any broken UTF-8 from Gumbo replaced
+ * (see attr_field). */
 static int collapse(walk_t *w, urb_buf_t *out, const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
@@ -71,7 +72,7 @@ static int collapse(walk_t *w, urb_buf_t *out, const char *s, size_t n)
             j++;
         bool at_start = !out->len || out->data[out->len - 1] == '\n';
         if ((w->space && !at_start && urb_buf_append(out, " ", 1) < 0) ||
-            urb_buf_append(out, s + i, j - i) < 0)
+            urb_buf_append_utf8(out, s + i, j - i) < 0)
             return urb_rdoc_fail(w->d, "out of memory");
         w->space = false;
         i = j;
@@ -82,6 +83,22 @@ static int collapse(walk_t *w, urb_buf_t *out, const char *s, size_t n)
 static int emit(walk_t *w, const char *s, size_t n)
 {
     return collapse(w, w->in_heading ? &w->heading : &w->d->text, s, n);
+}
+
+/* An attribute value as a report field. Gumbo 0.10 computes a numeric
+ * character reference in a signed int: a long one (&#x1F600BBBBBBBBB)
+ * overflows and can come out as a stray byte, so its text is checked. */
+static int attr_field(urb_rdoc_t *d, const char *key, const char *value)
+{
+    urb_buf_t b = {0};
+    char *v = urb_buf_append_utf8(&b, value, strlen(value)) == 0
+                  ? urb_rdoc_dup(d, b.data, b.len)
+                  : NULL;
+    size_t vl = b.len;
+    urb_buf_free(&b);
+    if (!v)
+        return urb_rdoc_fail(d, "out of memory");
+    return urb_rdoc_field(d, (urb_str_t){key, strlen(key)}, (urb_str_t){v, vl});
 }
 
 /* The text of <title>, collapsed: RCDATA, so text nodes only. */
@@ -122,14 +139,8 @@ static int head_element(walk_t *w, const GumboNode *n)
     if (!name || !content)
         return 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (strcasecmp(name->value, names[i]) != 0)
-            continue;
-        size_t vl = strlen(content->value);
-        char *v = urb_rdoc_dup(d, content->value, vl);
-        if (!v)
-            return urb_rdoc_fail(d, "out of memory");
-        return urb_rdoc_field(d, (urb_str_t){names[i], strlen(names[i])},
-                              (urb_str_t){v, vl});
+        if (strcasecmp(name->value, names[i]) == 0)
+            return attr_field(d, names[i], content->value);
     }
     return 0;
 }
@@ -246,13 +257,8 @@ static int read_html(urb_rdoc_t *d, const char *data, size_t len)
     if (root->type == GUMBO_NODE_ELEMENT) {
         const GumboAttribute *lang =
             gumbo_get_attribute(&root->v.element.attributes, "lang");
-        if (lang && *lang->value) {
-            size_t ll = strlen(lang->value);
-            char *v = urb_rdoc_dup(d, lang->value, ll);
-            rc = v ? urb_rdoc_field(d, (urb_str_t){"lang", 4},
-                                    (urb_str_t){v, ll})
-                   : urb_rdoc_fail(d, "out of memory");
-        }
+        if (lang && *lang->value)
+            rc = attr_field(d, "lang", lang->value);
     }
     if (rc == 0)
         rc = walk_tree(&w, root);

@@ -40,6 +40,19 @@ int urb_buf_append(urb_buf_t *b, const char *s, size_t len)
     return 0;
 }
 
+int urb_buf_append_utf8(urb_buf_t *b, const char *s, size_t len)
+{
+    size_t bad;
+    while (!urb_utf8_valid(s, len, &bad)) {
+        if (urb_buf_append(b, s, bad) < 0 ||
+            urb_buf_append(b, "\xEF\xBF\xBD", 3) < 0)
+            return -1;
+        s += bad + 1;
+        len -= bad + 1;
+    }
+    return urb_buf_append(b, s, len);
+}
+
 void urb_buf_free(urb_buf_t *b)
 {
     free(b->data);

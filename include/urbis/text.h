@@ -68,6 +68,10 @@ typedef struct urb_buf {
 int urb_buf_reserve(urb_buf_t *b, size_t extra); /* 0, or -1 on OOM */
 int urb_buf_append(urb_buf_t *b, const char *s, size_t len);
 void urb_buf_free(urb_buf_t *b);
+/* Appends s[0..len) with each byte that starts no well-formed sequence
+ * replaced by U+FFFD, for text from a library that may emit broken UTF-8.
+ * 0, or -1 on OOM. */
+int urb_buf_append_utf8(urb_buf_t *b, const char *s, size_t len);
 
 /* Folds s[0..len) (valid UTF-8) for matching into `out`, replacing its
  * contents; NUL-terminated. Returns 0, or -1 on OOM. Works on whole text

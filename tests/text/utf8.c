@@ -136,5 +136,19 @@ static void buffers(void)
     CHECK(b.data == NULL && b.len == 0 && b.cap == 0);
 }
 
+/* What Gumbo can hand the HTML reader: stray bytes among good text. */
+static void repaired(void)
+{
+    urb_buf_t b = {0};
+    CHECK(urb_buf_append_utf8(&b, "caf\xC3\xA9", 5) == 0);
+    CHECK_STR(b.data, "caf\xC3\xA9");
+    CHECK(urb_buf_append_utf8(&b, " \xBB x\xC3", 5) == 0);
+    CHECK_STR(b.data, "caf\xC3\xA9 \xEF\xBF\xBD x\xEF\xBF\xBD");
+    CHECK(urb_buf_append_utf8(&b, "\xF4\x90\x80\x80", 4) == 0);
+    CHECK(urb_utf8_valid(b.data, b.len, NULL));
+    CHECK(b.len == 15 + 4 * 3);
+    urb_buf_free(&b);
+}
+
 URB_TEST_MAIN(T(valid_text), T(invalid_offsets), T(decode), T(cp1252),
-              T(binary), T(scripts), T(buffers))
+              T(binary), T(scripts), T(buffers), T(repaired))
