@@ -128,6 +128,21 @@ static void cmd_stats(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
         urb_json_uint(&j, urb_hist_quantile(&srv->latency, qs[i].q));
     }
     urb_json_obj_end(&j);
+    urb_cache_stats_t cs;
+    urb_cache_stats(srv->cache, &cs);
+    urb_json_key(&j, "cache");
+    urb_json_obj_begin(&j);
+    urb_json_key(&j, "hits");
+    urb_json_uint(&j, cs.hits);
+    urb_json_key(&j, "misses");
+    urb_json_uint(&j, cs.misses);
+    urb_json_key(&j, "entries");
+    urb_json_uint(&j, cs.entries);
+    urb_json_key(&j, "bytes");
+    urb_json_uint(&j, cs.bytes);
+    urb_json_key(&j, "max_bytes");
+    urb_json_uint(&j, cs.max_bytes);
+    urb_json_obj_end(&j);
     reply_end(req, &j);
 }
 
@@ -359,11 +374,13 @@ const urb_command_t urb_commands[] = {
      .usage = "SEARCH [limit=N] [offset=N] [lang=xx|auto] [filter=field:value]... "
               "[facets=f,...] [op=and|or] [sort=relevance|year|-year] "
               "[snippets=0|1] [xl=0|1] [--] query",
-     .handle = cmd_search, .run = run_search, .free_args = free_search},
+     .handle = cmd_search, .run = run_search, .free_args = free_search,
+     .cached = true},
     {.name = "SUGGEST", .usage = "SUGGEST [limit=N] [lang=xx] text",
-     .handle = cmd_suggest, .run = run_suggest, .free_args = free_suggest},
+     .handle = cmd_suggest, .run = run_suggest, .free_args = free_suggest,
+     .cached = true},
     {.name = "GET", .usage = "GET id", .handle = cmd_get, .run = run_get,
-     .free_args = free_get},
+     .free_args = free_get, .cached = true},
     {.name = "STATS", .usage = "STATS", .handle = cmd_stats},
     {.name = "RELOAD", .usage = "RELOAD", .admin = true, .handle = cmd_reload},
     {.name = "AUTH", .usage = "AUTH token", .handle = cmd_auth},
@@ -373,6 +390,27 @@ const urb_command_t urb_commands[] = {
      .admin = true, .handle = cmd_debug, .run = run_debug, .free_args = free},
     {.name = NULL},
 };
+
+/* Answers req from the reply cache; on a miss, leaves it the key its
+ * reply is stored under when a worker has answered. */
+static bool from_cache(urb_req_t *req, const urb_request_t *rq)
+{
+    urb_server_t *srv = req->srv;
+    if (!srv->cfg->cache_bytes)
+        return false;
+    if (urb_cache_key(rq, &req->cache_key) < 0) {
+        req->cache_key.len = 0;
+        return false;
+    }
+    unsigned gen = atomic_load(&srv->engine->generation);
+    uint64_t took_us = (uv_hrtime() - req->start_ns) / 1000;
+    if (urb_cache_get(srv->cache, gen, &req->cache_key, took_us, &srv->scratch)) {
+        urb_req_ok(req, srv->scratch.data, srv->scratch.len);
+        return true;
+    }
+    req->cache_gen = gen;
+    return false;
+}
 
 void urb_command_dispatch(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
 {
@@ -393,6 +431,8 @@ void urb_command_dispatch(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq
     /* Commands without options must not be given some. */
     if (!cmd->run && cmd->handle != cmd_auth && rq->n_options &&
         !check_options(req, rq, NULL, NULL))
+        return;
+    if (cmd->cached && from_cache(req, rq))
         return;
     cmd->handle(c, req, rq);
 }

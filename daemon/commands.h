@@ -17,6 +17,7 @@ typedef struct urb_command {
      * req->failed. NULL for commands answered on the loop thread. */
     void (*run)(urb_req_t *req, void *worker);
     void (*free_args)(void *args);
+    bool cached; /* its OK replies go to the reply cache (cache.h) */
 } urb_command_t;
 
 /* The table, ended by a NULL name. */

@@ -101,15 +101,6 @@ static void conn_process(hconn_t *c);
 
 /* ---- Small helpers ------------------------------------------------------- */
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ s[i]) * 0x100000001b3ull;
-    return h;
-}
-
-#define FNV_SEED 0xcbf29ce484222325ull
 
 static bool str_ieq(const char *a, size_t an, const char *b)
 {
@@ -447,7 +438,7 @@ static int check_key(urb_http_t *h, const char *key, bucket_t **bucket,
 {
     if (!h->keys) {
         addr_bucket_t *a =
-            &h->addrs[fnv1a(FNV_SEED, addr, strlen(addr)) % ADDR_BUCKETS];
+            &h->addrs[urb_fnv1a(URB_FNV_SEED, addr, strlen(addr)) % ADDR_BUCKETS];
         if (strcmp(a->addr, addr) != 0) { /* a new address takes the slot */
             snprintf(a->addr, sizeof a->addr, "%s", addr);
             a->bucket = (bucket_t){0};
@@ -487,7 +478,7 @@ static void serve_static(hreq_t *r, const char *path, size_t n, const char *inm)
         if (!str_ieq(path, n, a->path) || strlen(a->path) != n)
             continue;
         snprintf(r->etag, sizeof r->etag, "\"%016llx\"",
-                 (unsigned long long)fnv1a(FNV_SEED, a->data, a->len));
+                 (unsigned long long)urb_fnv1a(URB_FNV_SEED, a->data, a->len));
         r->cache = "public, max-age=300";
         if (strcmp(inm, r->etag) == 0)
             respond(r, 304, NULL, "", 0, NULL);
@@ -594,8 +585,8 @@ static void route(hconn_t *c, hreq_t *r)
     /* A reply depends on the request and on the index generation only. */
     /* The loop thread writes gen, so it reads it without the lock. */
     const char *gen = h->srv->engine->gen;
-    uint64_t tag = fnv1a(FNV_SEED, gen, strlen(gen));
-    tag = fnv1a(tag, h->line.data, h->line.len);
+    uint64_t tag = urb_fnv1a(URB_FNV_SEED, gen, strlen(gen));
+    tag = urb_fnv1a(tag, h->line.data, h->line.len);
     snprintf(r->etag, sizeof r->etag, "\"%016llx\"", (unsigned long long)tag);
     if (strcmp(c->inm, r->etag) == 0) {
         respond(r, 304, NULL, "", 0, NULL);

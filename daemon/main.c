@@ -31,6 +31,8 @@ static void usage(FILE *f)
         "  --query-timeout-ms N      default 2000\n"
         "  --idle-timeout-s N        close idle connections (default 300, 0 never)\n"
         "  --max-line N              longest request line (default 16384)\n"
+        "  --cache-mb N              reply cache for SEARCH, SUGGEST, GET (default 64,\n"
+        "                            0 none); emptied when a new index is served\n"
         "  --admin-token-file FILE   token for AUTH (RELOAD over TCP)\n"
         "  --http HOST:PORT          also serve HTTP/JSON and the widget (docs/http.md)\n"
         "  --http-origin ORIGIN      CORS: a site allowed to call it (repeatable, * any)\n"
@@ -143,10 +145,13 @@ int main(int argc, char **argv)
         .max_line = URB_LINE_MAX_DEFAULT,
         .max_inflight = 128, /* a pipelining client queues at most this many ahead of others */
         .max_output = 4u << 20,
+        .cache_bytes = (size_t)64 << 20,
     };
+    unsigned cache_mb;
     enum { O_LISTEN = 256, O_SOCKET, O_NOTCP, O_THREADS, O_MAXCONN, O_TIMEOUT,
            O_IDLE, O_MAXLINE, O_TOKEN, O_LOGLEVEL, O_DEBUG, O_VERSION, O_HELP, O_INDEX,
-           O_HTTP, O_HTTP_ORIGIN, O_HTTP_KEYS, O_HTTP_RATE, O_CONFIG, O_CHECK };
+           O_HTTP, O_HTTP_ORIGIN, O_HTTP_KEYS, O_HTTP_RATE, O_CONFIG, O_CHECK,
+           O_CACHE };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX},
         {"listen", required_argument, NULL, O_LISTEN},
@@ -157,6 +162,7 @@ int main(int argc, char **argv)
         {"query-timeout-ms", required_argument, NULL, O_TIMEOUT},
         {"idle-timeout-s", required_argument, NULL, O_IDLE},
         {"max-line", required_argument, NULL, O_MAXLINE},
+        {"cache-mb", required_argument, NULL, O_CACHE},
         {"admin-token-file", required_argument, NULL, O_TOKEN},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
         {"debug-commands", no_argument, NULL, O_DEBUG},
@@ -195,6 +201,10 @@ int main(int argc, char **argv)
             break;
         case O_IDLE: ok &= parse_num(optarg, 0, 86400 * 7, &cfg.idle_timeout_s); break;
         case O_MAXLINE: ok &= parse_num(optarg, 64, 1 << 24, &cfg.max_line); break;
+        case O_CACHE:
+            ok &= parse_num(optarg, 0, 1 << 20, &cache_mb);
+            cfg.cache_bytes = (size_t)cache_mb << 20;
+            break;
         case O_TOKEN: cfg.admin_token_file = optarg; break;
         case O_LOGLEVEL:
             level = urb_log_parse_level(optarg);

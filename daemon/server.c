@@ -23,6 +23,7 @@ static void req_free(urb_req_t *req)
         req->cmd->free_args(req->args);
     urb_buf_free(&req->reply);
     urb_buf_free(&req->result);
+    urb_buf_free(&req->cache_key);
     free(req);
 }
 
@@ -142,6 +143,10 @@ static void job_done(urb_job_t *job)
         req_free(req);
         return;
     }
+    if (!req->failed && req->cache_key.len &&
+        req->cache_gen == atomic_load(&req->srv->engine->generation))
+        urb_cache_put(req->srv->cache, req->cache_gen, &req->cache_key,
+                      req->reply.data, req->reply.len);
     req_finish(req);
     req_notify(req);
 }
@@ -544,6 +549,10 @@ int urb_server_start(urb_server_t *srv, uv_loop_t *loop,
     srv->pool = pool;
     srv->started_ms = uv_now(loop);
     urb_request_init(&srv->request);
+    if (!(srv->cache = urb_cache_new(cfg->cache_bytes))) {
+        urb_error("out of memory");
+        return -1;
+    }
     uv_timer_init(loop, &srv->deadline_timer);
     srv->deadline_timer.data = srv;
     uv_timer_init(loop, &srv->idle_timer);
@@ -584,5 +593,6 @@ void urb_server_free(urb_server_t *srv)
     uv_close((uv_handle_t *)&srv->deadline_timer, NULL);
     urb_request_free(&srv->request);
     urb_buf_free(&srv->scratch);
+    urb_cache_free(srv->cache);
     free(srv->admin_token);
 }

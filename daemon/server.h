@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "cache.h"
 #include "engine.h"
 #include "histogram.h"
 #include "pool.h"
@@ -26,6 +27,7 @@ typedef struct urb_config {
     unsigned max_line;
     unsigned max_inflight;       /* per connection, before reads pause */
     size_t max_output;           /* unsent bytes per connection, idem */
+    size_t cache_bytes;          /* reply cache budget, 0: none (cache.h) */
     bool debug_commands;         /* DEBUG SLEEP, for tests */
 } urb_config_t;
 
@@ -50,6 +52,10 @@ struct urb_req {
     bool failed;            /* the reply is an ERR */
     const struct urb_command *cmd;
     void *args;             /* the command's parsed arguments */
+    /* Set when the reply may be cached: its key (malloc'd) and the
+     * generation served when it was asked. */
+    urb_buf_t cache_key;
+    unsigned cache_gen;
     /* A request from another front end (http.c) has no connection: this
      * is called on the loop thread once its reply is final. */
     void (*on_reply)(urb_req_t *req);
@@ -93,6 +99,7 @@ struct urb_server {
     urb_hist_t latency;
     urb_request_t request;  /* the line being dispatched */
     urb_buf_t scratch;      /* replies built on the loop thread */
+    urb_cache_t *cache;
     void (*on_drained)(urb_server_t *srv);
 };
 

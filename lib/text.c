@@ -53,6 +53,14 @@ int urb_buf_append_utf8(urb_buf_t *b, const char *s, size_t len)
     return urb_buf_append(b, s, len);
 }
 
+uint64_t urb_fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 0x100000001b3ull;
+    return h;
+}
+
 void urb_buf_free(urb_buf_t *b)
 {
     free(b->data);

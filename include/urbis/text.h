@@ -73,6 +73,11 @@ void urb_buf_free(urb_buf_t *b);
  * 0, or -1 on OOM. */
 int urb_buf_append_utf8(urb_buf_t *b, const char *s, size_t len);
 
+/* 64-bit FNV-1a of p[0..n), continuing from h (URB_FNV_SEED to start):
+ * for hash tables and tags, not against an adversary. */
+#define URB_FNV_SEED 0xcbf29ce484222325ull
+uint64_t urb_fnv1a(uint64_t h, const void *p, size_t n);
+
 /* Folds s[0..len) (valid UTF-8) for matching into `out`, replacing its
  * contents; NUL-terminated. Returns 0, or -1 on OOM. Works on whole text
  * too (spaces and punctuation pass through folded by NFKC/casefold). */

@@ -188,6 +188,78 @@ static void test_sighup_and_reload_switch_at_once(void)
     CHECK(urb_daemon_stop(&d, SIGTERM) == 0);
 }
 
+static json_int_t stat_cache(urb_client_t *c, const char *key)
+{
+    char *r = urb_client_ask(c, "STATS");
+    json_t *j = urb_ok(r);
+    json_t *cache = j ? json_object_get(j, "cache") : NULL;
+    json_int_t n = cache ? json_integer_value(json_object_get(cache, key)) : -1;
+    json_decref(j);
+    free(r);
+    return n;
+}
+
+static json_int_t total(urb_client_t *c, const char *line)
+{
+    char *r = urb_client_ask(c, line);
+    json_t *j = urb_ok(r);
+    json_int_t n = j ? json_integer_value(json_object_get(j, "total")) : -1;
+    json_decref(j);
+    free(r);
+    return n;
+}
+
+/* A repeated request is answered from the reply cache, spelled however
+ * the client likes; a new generation is never answered from the old
+ * one's replies; --cache-mb 0 turns it off. */
+static void test_reply_cache_follows_generations(void)
+{
+    urb_daemon_t d;
+    if (urb_daemon_start(&d, NULL) < 0) {
+        CHECK(!"daemon started");
+        urb_daemon_stop(&d, SIGKILL);
+        return;
+    }
+    urb_client_t *u = urb_client_unix(d.sock);
+    const char *q = "SEARCH limit=5 zanzibarite";
+    CHECK(total(u, q) == 0);
+    CHECK(stat_cache(u, "hits") == 0 && stat_cache(u, "entries") == 1);
+    CHECK(total(u, "search  limit=\"5\"   zanzibarite ") == 0);
+    CHECK(stat_cache(u, "hits") == 1);
+    char *a = urb_client_ask(u, "GET extra-cache");
+    CHECK(urb_is_err(a, "not_found"));
+    free(a);
+
+    add_report(&d, "extra-cache", "A report on zanzibarite.");
+    reindex(&d);
+    char *r = urb_client_ask(u, "RELOAD");
+    json_t *j = urb_ok(r);
+    CHECK(j);
+    json_decref(j);
+    free(r);
+    CHECK(total(u, q) == 1);
+    CHECK(stat_cache(u, "hits") == 1);
+    a = urb_client_ask(u, "GET extra-cache");
+    char *b = urb_client_ask(u, "GET extra-cache");
+    CHECK(a && b && strncmp(a, "OK ", 3) == 0 && strcmp(a, b) == 0);
+    CHECK(stat_cache(u, "hits") == 2);
+    free(a);
+    free(b);
+    urb_client_close(u);
+    CHECK(urb_daemon_stop(&d, SIGTERM) == 0);
+
+    if (urb_daemon_start(&d, "--cache-mb 0") < 0) {
+        CHECK(!"daemon started");
+        urb_daemon_stop(&d, SIGKILL);
+        return;
+    }
+    u = urb_client_unix(d.sock);
+    CHECK(total(u, q) == 0 && total(u, q) == 0);
+    CHECK(stat_cache(u, "hits") == 0 && stat_cache(u, "entries") == 0);
+    urb_client_close(u);
+    CHECK(urb_daemon_stop(&d, SIGTERM) == 0);
+}
+
 static void test_broken_new_generation_keeps_old(void)
 {
     urb_daemon_t d;
@@ -374,6 +446,7 @@ URB_TEST_MAIN(T(test_no_index_refuses_to_start),
               T(test_corrupt_index_refuses_to_start),
               T(test_reload_under_load_fails_nothing),
               T(test_sighup_and_reload_switch_at_once),
+              T(test_reply_cache_follows_generations),
               T(test_broken_new_generation_keeps_old),
               T(test_connection_limit_busy), T(test_query_timeout),
               T(test_sigterm_answers_what_it_read),

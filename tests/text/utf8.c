@@ -146,7 +146,7 @@ static void repaired(void)
     CHECK_STR(b.data, "caf\xC3\xA9 \xEF\xBF\xBD x\xEF\xBF\xBD");
     CHECK(urb_buf_append_utf8(&b, "\xF4\x90\x80\x80", 4) == 0);
     CHECK(urb_utf8_valid(b.data, b.len, NULL));
-    CHECK(b.len == 15 + 4 * 3);
+    CHECK(b.len == 14 + 4 * 3);
     urb_buf_free(&b);
 }
 
