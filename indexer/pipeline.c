@@ -1,5 +1,6 @@
 /* pipeline.c — worker threads for the scan and index passes, and the
- * writer thread of the index pass. */
+ * writer thread of the index pass (or the workers' own partial
+ * databases). */
 #include "pipeline.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "manifest.h"
@@ -49,6 +51,9 @@ struct worker {
     urb_buf_t buf;                     /* the file's bytes */
     urb_rdoc_t doc;
     urb_terms_t *terms;                /* index pass only */
+    urb_spell_t *spell;                /* index pass only */
+    urb_xdb_t *db;                     /* own partial database, or NULL */
+    urb_buf_t idterm;                  /* for writing to db */
     char why[256];
 };
 
@@ -136,6 +141,40 @@ static const char *detect(const urb_pipe_t *p, const urb_report_t *r)
     return declared ? declared : any;
 }
 
+/* Stops the pass for a database failure; the first reason stays. */
+static void fatal(pass_t *ps, const char *fmt, const char *what,
+                  const char *msg)
+{
+    pthread_mutex_lock(&ps->mu);
+    if (!atomic_load(&ps->fatal))
+        snprintf(ps->p->err, sizeof ps->p->err, fmt, what, msg);
+    atomic_store(&ps->fatal, true);
+    pthread_cond_broadcast(&ps->not_full);
+    pthread_mutex_unlock(&ps->mu);
+}
+
+/* Writes doc under f's id term (built in idterm) into db; the file is
+ * done. A failure stops the pass. */
+static int write_doc(pass_t *ps, urb_xdb_t *db, urb_buf_t *idterm,
+                     urb_file_t *f, const urb_xdoc_t *doc)
+{
+    idterm->len = 0;
+    if (urb_buf_append(idterm, URB_PFX_ID, strlen(URB_PFX_ID)) < 0 ||
+        urb_buf_append(idterm, f->id, strlen(f->id)) < 0) {
+        fatal(ps, "writing the index: %s%s", "out of memory", "");
+        return -1;
+    }
+    urb_xstatus_t st =
+        urb_xdb_replace_by_term(db, idterm->data, idterm->len, doc, NULL);
+    if (st != URB_X_OK) {
+        fatal(ps, "writing the index: %s: %s", urb_xstatus_str(st),
+              urb_xdb_errmsg(db));
+        return -1;
+    }
+    f->state = URB_F_DONE;
+    return 0;
+}
+
 static int push(pass_t *ps, urb_file_t *f, urb_xdoc_t *doc)
 {
     pthread_mutex_lock(&ps->mu);
@@ -187,8 +226,20 @@ static void index_one(worker_t *w, urb_file_t *f)
         bad_bytes(w, f, urb_terms_errmsg(w->terms));
         return;
     }
-    if (push(w->pass, f, doc) < 0)
+    if (urb_spell_collect(w->spell, doc) < 0) {
         urb_xdoc_free(doc);
+        failed(w, f, "out of memory");
+        return;
+    }
+    if (!w->db) {
+        if (push(w->pass, f, doc) < 0)
+            urb_xdoc_free(doc);
+        return;
+    }
+    if (write_doc(w->pass, w->db, &w->idterm, f, doc) < 0)
+        f->state = URB_F_FAILED;
+    urb_xdoc_free(doc);
+    atomic_fetch_add(&w->pass->done, 1);
 }
 
 /* ---- Threads ------------------------------------------------------------ */
@@ -203,6 +254,14 @@ static void *work(void *arg)
             break;
         ps->one(w, ps->items[i]);
     }
+    /* Each partial database gets its spelling words and is flushed by
+     * its own thread, in parallel; compaction sums the counts. */
+    urb_xstatus_t st;
+    if (w->db && !atomic_load(&ps->fatal) &&
+        ((st = urb_spell_write(w->spell, w->db)) != URB_X_OK ||
+         (st = urb_xdb_commit(w->db)) != URB_X_OK))
+        fatal(ps, "writing the index: %s: %s", urb_xstatus_str(st),
+              urb_xdb_errmsg(w->db));
     pthread_mutex_lock(&ps->mu);
     if (--ps->workers_left == 0) {
         pthread_cond_broadcast(&ps->not_empty);
@@ -210,29 +269,6 @@ static void *work(void *arg)
     }
     pthread_mutex_unlock(&ps->mu);
     return NULL;
-}
-
-static int write_one(pass_t *ps, const qitem_t *it)
-{
-    urb_pipe_t *p = ps->p;
-    urb_buf_t *t = &ps->qterm;
-    t->len = 0;
-    if (urb_buf_append(t, URB_PFX_ID, strlen(URB_PFX_ID)) < 0 ||
-        urb_buf_append(t, it->f->id, strlen(it->f->id)) < 0) {
-        snprintf(p->err, sizeof p->err, "writing the index: out of memory");
-        return -1;
-    }
-    urb_xstatus_t st = urb_xdb_replace_by_term(p->db, t->data, t->len,
-                                               it->doc, NULL);
-    if (st == URB_X_OK)
-        st = urb_terms_add_spelling(p->db, it->doc);
-    if (st != URB_X_OK) {
-        snprintf(p->err, sizeof p->err, "writing the index: %s: %s",
-                 urb_xstatus_str(st), urb_xdb_errmsg(p->db));
-        return -1;
-    }
-    it->f->state = URB_F_DONE;
-    return 0;
 }
 
 static void *writer(void *arg)
@@ -251,13 +287,9 @@ static void *writer(void *arg)
         ps->qlen--;
         pthread_cond_signal(&ps->not_full);
         pthread_mutex_unlock(&ps->mu);
-        if (!atomic_load(&ps->fatal) && write_one(ps, &it) < 0) {
+        if (!atomic_load(&ps->fatal) &&
+            write_doc(ps, ps->p->db, &ps->qterm, it.f, it.doc) < 0)
             it.f->state = URB_F_FAILED;
-            pthread_mutex_lock(&ps->mu);
-            atomic_store(&ps->fatal, true);
-            pthread_cond_broadcast(&ps->not_full);
-            pthread_mutex_unlock(&ps->mu);
-        }
         urb_xdoc_free(it.doc);
         atomic_fetch_add(&ps->done, 1);
     }
@@ -301,15 +333,76 @@ static void wait_pass(pass_t *ps)
 static void worker_free(worker_t *w)
 {
     urb_buf_free(&w->buf);
+    urb_buf_free(&w->idterm);
     urb_rdoc_free(&w->doc);
     urb_terms_free(w->terms);
+    urb_spell_free(w->spell);
+    if (w->db)
+        urb_xdb_free(w->db);
 }
 
-/* Runs one pass over the files of fs in state `state`. */
+/* Worker i's partial database, parts/i, created empty. 0, or -1 with
+ * p->err. */
+static int open_part(urb_pipe_t *p, worker_t *w, unsigned i)
+{
+    char name[16];
+    snprintf(name, sizeof name, "%u", i);
+    char *path = urb_path_join(p->parts, name);
+    char *msg = NULL;
+    urb_xstatus_t st =
+        path ? urb_xdb_open(path, URB_XDB_CREATE_OR_OVERWRITE | URB_XDB_NO_SYNC,
+                            &w->db, &msg)
+             : URB_X_NOMEM;
+    if (st != URB_X_OK)
+        snprintf(p->err, sizeof p->err, "%s: %s: %s", path ? path : p->parts,
+                 urb_xstatus_str(st), msg ? msg : "");
+    free(msg);
+    free(path);
+    return st == URB_X_OK ? 0 : -1;
+}
+
+/* Sets up worker i of an index pass: its term builder, spelling counts
+ * and, with parts, its database. 0, or -1 with p->err. */
+static int worker_init(urb_pipe_t *p, worker_t *w, unsigned i)
+{
+    if (!(w->terms = urb_terms_new()) || !(w->spell = urb_spell_new())) {
+        snprintf(p->err, sizeof p->err, "out of memory");
+        return -1;
+    }
+    return p->parts ? open_part(p, w, i) : 0;
+}
+
+/* The one writer's database gets the workers' spelling words, once
+ * each, after the last document. */
+static int write_spelling(urb_pipe_t *p, worker_t *ws, unsigned n)
+{
+    urb_spell_t *all = NULL;
+    for (unsigned i = 0; i < n; i++) {
+        if (!ws[i].spell)
+            continue;  /* its worker did not start */
+        if (!all) {
+            all = ws[i].spell;
+        } else if (urb_spell_merge(all, ws[i].spell) < 0) {
+            snprintf(p->err, sizeof p->err, "out of memory");
+            return -1;
+        }
+    }
+    urb_xstatus_t st = all ? urb_spell_write(all, p->db) : URB_X_OK;
+    if (st != URB_X_OK) {
+        snprintf(p->err, sizeof p->err, "writing the index: %s: %s",
+                 urb_xstatus_str(st), urb_xdb_errmsg(p->db));
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs one pass over the files of fs in state `state`; an index pass
+ * (`index`) has a writer thread unless the workers write parts. */
 static int run_pass(urb_pipe_t *p, urb_files_t *fs, urb_fstate_t state,
                     const char *what, void (*one)(worker_t *, urb_file_t *),
-                    bool write)
+                    bool index)
 {
+    bool write = index && !p->parts;
     pass_t ps = {.p = p, .what = what, .one = one, .writing = write};
     size_t n = 0;
     for (size_t i = 0; i < fs->n; i++)
@@ -346,10 +439,16 @@ static int run_pass(urb_pipe_t *p, urb_files_t *fs, urb_fstate_t state,
     }
     for (unsigned i = 0; i < jobs; i++) {
         ws[i].pass = &ps;
-        if (write && !(ws[i].terms = urb_terms_new()))
+        if (index && worker_init(p, &ws[i], i) < 0) {
+            /* A worker without its part would drop its files. */
+            if (p->parts)
+                atomic_store(&ps.fatal, true);
             continue;
+        }
         if (pthread_create(&tids[started], NULL, work, &ws[i]) == 0)
             started++;
+        else if (p->parts)
+            atomic_store(&ps.fatal, true);
     }
     /* Threads that did not start are not waited for. */
     pthread_mutex_lock(&ps.mu);
@@ -363,10 +462,10 @@ static int run_pass(urb_pipe_t *p, urb_files_t *fs, urb_fstate_t state,
         pthread_join(tids[i], NULL);
     if (write)
         pthread_join(wtid, NULL);
-    if (!started)
+    if (started && !atomic_load(&ps.fatal))
+        rc = write ? write_spelling(p, ws, jobs) : 0;
+    else if (!p->err[0])
         snprintf(p->err, sizeof p->err, "cannot start worker threads");
-    else if (!atomic_load(&ps.fatal))
-        rc = 0;
 destroy:
     pthread_mutex_destroy(&ps.mu);
     pthread_cond_destroy(&ps.not_full);
@@ -390,5 +489,20 @@ int urb_scan(urb_pipe_t *p, urb_files_t *fs)
 
 int urb_index(urb_pipe_t *p, urb_files_t *fs)
 {
+    p->n_parts = 0;
+    if (p->parts) {
+        size_t n = 0;
+        for (size_t i = 0; i < fs->n; i++)
+            n += fs->v[i].state == URB_F_INDEX;
+        /* As many as run_pass starts workers. */
+        p->n_parts = p->jobs ? p->jobs : 1;
+        if (p->n_parts > n)
+            p->n_parts = (unsigned)n;
+        if (mkdir(p->parts, 0755) < 0) {
+            snprintf(p->err, sizeof p->err, "%s: %s", p->parts,
+                     strerror(errno));
+            return -1;
+        }
+    }
     return run_pass(p, fs, URB_F_INDEX, "indexing", index_one, true);
 }

@@ -7,9 +7,14 @@
  * identification, both before anything is indexed).
  *
  * Index: `jobs` threads read, parse, identify the language and build a
- * Xapian document for each file to index, each with its own tokenizer and
- * stemmers; they hand documents through a bounded queue to one writer
- * thread, the only one touching the database.
+ * Xapian document for each file to index, each with its own tokenizer,
+ * stemmers and spelling counts. Either they hand documents through a
+ * bounded queue to one writer thread, the only one touching the database
+ * (incremental runs: documents replace their old versions), or each
+ * writes its own partial database, for the caller to merge by compaction
+ * (full runs: Xapian's write path is most of a run's work, and one
+ * writer is one core). Spelling words are counted by the workers and
+ * written once each per database at the end of the pass.
  *
  * Both report failed files through the ui and set their state; the main
  * thread draws progress meanwhile.
@@ -27,7 +32,11 @@ typedef struct urb_pipe {
     urb_ui_t *ui;
     const urb_files_t *old;      /* the previous manifest, maybe empty */
     const char *const *allowed;  /* declared languages (index), or NULL */
-    urb_xdb_t *db;               /* writable (index) */
+    urb_xdb_t *db;               /* writable (index without parts) */
+    const char *parts;           /* index: a folder to create with one
+                                  * database per worker, parts/0 up to
+                                  * parts/(n_parts - 1); NULL: use db */
+    unsigned n_parts;            /* set by urb_index */
     char err[512];               /* why a pass failed as a whole */
 } urb_pipe_t;
 

@@ -333,6 +333,16 @@ static int prune(urb_pub_t *pub, const char *previous)
     return rc;
 }
 
+int urb_pub_remove(urb_pub_t *pub, const char *name)
+{
+    int fd = open_dir(pub->dir_fd, strrchr(pub->tmp, '/') + 1);
+    int rc = fd >= 0 ? remove_tree(fd, name) : -1;
+    int e = errno;
+    if (fd >= 0)
+        close(fd);
+    return rc < 0 ? fail(pub, "%s/%s: %s", pub->tmp, name, strerror(e)) : 0;
+}
+
 int urb_pub_commit(urb_pub_t *pub)
 {
     const char *base = strrchr(pub->tmp, '/') + 1;

@@ -5,6 +5,7 @@
  *                    tmp-*, learn the current generation and the next name
  *   urb_pub_begin    make INDEX/tmp-XXXXXX, a copy of the current
  *                    generation's database or empty
+ *   urb_pub_remove   delete a scratch file or folder inside tmp
  *   urb_pub_commit   sync tmp, rename it to gen-N, sync, point `current`
  *                    at it (write aside, sync, rename, sync), then delete
  *                    every generation but the new one and the previous
@@ -34,6 +35,8 @@ int urb_pub_open(urb_pub_t *pub, const char *index);
 int urb_pub_begin(urb_pub_t *pub, bool copy);
 /* Path of a file of the current generation, malloc'd; NULL on OOM. */
 char *urb_pub_current_file(const urb_pub_t *pub, const char *name);
+/* name: a plain name inside tmp. */
+int urb_pub_remove(urb_pub_t *pub, const char *name);
 int urb_pub_commit(urb_pub_t *pub);
 void urb_pub_close(urb_pub_t *pub);
 

@@ -6,9 +6,11 @@
  *   scan the others (pipeline.h), then settle id conflicts: of the files
  *     claiming one id, the one whose path sorts first wins
  *   nothing to add, change or delete: publish nothing
- *   else build the next generation aside: a copy of the current one (or
- *     an empty one with --full), the changed files replaced by id, the
- *     gone ones deleted, metadata set, committed, published
+ *   else build the next generation aside: a copy of the current one, the
+ *     changed files replaced by id, the gone ones deleted; or, with
+ *     --full (or no index yet), partial databases written by the workers
+ *     in parallel and compacted into one; then the metadata, committed,
+ *     published
  */
 #include "run.h"
 
@@ -24,6 +26,9 @@
 #include "reader.h"
 #include "urbis/schema.h"
 #include "urbis/xapian.h"
+
+/* In tmp, the workers' partial databases of a full run. */
+#define PARTS_DIR "parts"
 
 typedef struct run {
     const urb_opts_t *o;
@@ -263,6 +268,82 @@ static int set_metadata(run_t *r)
                                   urb_xdb_errmsg(r->db));
 }
 
+/* The generation's database, tmp itself, into r->db. */
+static int open_db(run_t *r, unsigned mode)
+{
+    char *msg = NULL;
+    urb_xstatus_t st =
+        urb_xdb_open(r->pub.tmp, mode | URB_XDB_NO_SYNC, &r->db, &msg);
+    if (st != URB_X_OK) {
+        xfail(r, r->pub.tmp, st, msg);
+        free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Compacts the workers' partial databases into tmp, removes them, and
+ * opens the result. */
+static int merge_parts(run_t *r, const urb_pipe_t *p)
+{
+    if (!p->n_parts)
+        return urb_pub_remove(&r->pub, PARTS_DIR) < 0
+                   ? (urb_ui_error(r->ui, "%s", r->pub.err), -1)
+                   : open_db(r, URB_XDB_CREATE_OR_OVERWRITE);
+    char **src = calloc(p->n_parts, sizeof *src);
+    int rc = src ? 0 : -1;
+    for (unsigned i = 0; rc == 0 && i < p->n_parts; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "%u", i);
+        if (!(src[i] = urb_path_join(p->parts, name)))
+            rc = -1;
+    }
+    char *msg = NULL;
+    urb_xstatus_t st = URB_X_NOMEM;
+    if (rc == 0)
+        st = urb_xdb_compact((const char *const *)src, p->n_parts,
+                             r->pub.tmp, &msg);
+    for (unsigned i = 0; src && i < p->n_parts; i++)
+        free(src[i]);
+    free(src);
+    if (st != URB_X_OK) {
+        xfail(r, "merging the partial databases", st, msg);
+        free(msg);
+        return -1;
+    }
+    if (urb_pub_remove(&r->pub, PARTS_DIR) < 0) {
+        urb_ui_error(r->ui, "%s", r->pub.err);
+        return -1;
+    }
+    return open_db(r, URB_XDB_CREATE_OR_OPEN);
+}
+
+/* Builds the next generation's database in tmp. */
+static int build_db(run_t *r)
+{
+    char *parts = NULL;
+    if (r->full) {
+        if (!(parts = urb_path_join(r->pub.tmp, PARTS_DIR))) {
+            urb_ui_error(r->ui, "out of memory");
+            return -1;
+        }
+    } else if (open_db(r, URB_XDB_CREATE_OR_OPEN) < 0) {
+        return -1;
+    }
+    urb_pipe_t p = {.corpus = r->o->corpus, .jobs = r->o->jobs, .ui = r->ui,
+                    .old = &r->old, .allowed = r->allowed, .db = r->db,
+                    .parts = parts};
+    if (!p.allowed[0])
+        p.allowed = NULL;
+    int rc = urb_index(&p, &r->files);
+    if (rc < 0)
+        urb_ui_error(r->ui, "%s", p.err);
+    else if (parts)
+        rc = merge_parts(r, &p);
+    free(parts);
+    return rc;
+}
+
 /* Builds the next generation in tmp and publishes it. */
 static int build(run_t *r)
 {
@@ -271,28 +352,14 @@ static int build(run_t *r)
         urb_ui_error(r->ui, "%s", r->pub.err);
         return -1;
     }
-    char *msg = NULL;
-    unsigned flags = (r->full ? URB_XDB_CREATE_OR_OVERWRITE
-                              : URB_XDB_CREATE_OR_OPEN) | URB_XDB_NO_SYNC;
-    urb_xstatus_t st = urb_xdb_open(r->pub.tmp, flags, &r->db, &msg);
-    if (st != URB_X_OK) {
-        xfail(r, r->pub.tmp, st, msg);
-        free(msg);
+    int rc = build_db(r);
+    if (rc < 0)
         return -1;
-    }
-    urb_pipe_t p = {.corpus = r->o->corpus, .jobs = r->o->jobs, .ui = r->ui,
-                    .old = &r->old, .allowed = r->allowed, .db = r->db};
-    if (!p.allowed[0])
-        p.allowed = NULL;
-    if (urb_index(&p, &r->files) < 0) {
-        urb_ui_error(r->ui, "%s", p.err);
-        return -1;
-    }
-    int rc = 0;
     s->deleted = gone_ids(r, delete_id, &rc);
     if (rc < 0 || set_metadata(r) < 0)
         return -1;
     urb_xdb_stats_t stats;
+    urb_xstatus_t st;
     if ((st = urb_xdb_commit(r->db)) != URB_X_OK ||
         (st = urb_xdb_stats(r->db, &stats)) != URB_X_OK)
         return xfail(r, "writing the index", st, urb_xdb_errmsg(r->db));

@@ -2,6 +2,8 @@
 #include "urbis/terms.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,32 +350,156 @@ int urb_terms_index(const urb_report_t *r, urb_terms_t *t, urb_xdoc_t *doc)
 
 /* ---- Spelling ----------------------------------------------------------- */
 
-typedef struct spell {
-    urb_xdb_t *db;
-    urb_xstatus_t st;
-} spell_t;
+/* Open addressing over FNV-1a hashes; the words themselves live end to
+ * end in `words`. */
+typedef struct spell_slot {
+    uint64_t hash;
+    size_t off;
+    uint32_t len, count;   /* count 0: the slot is free */
+} spell_slot_t;
 
-static int spell_term(void *ctx, const char *term, size_t len, uint32_t wdf)
+struct urb_spell {
+    spell_slot_t *slots;
+    size_t cap, n;         /* cap: a power of two, or 0 */
+    urb_buf_t words;
+};
+
+urb_spell_t *urb_spell_new(void)
 {
-    spell_t *sp = ctx;
-    char w[XAPIAN_TERM_MAX + 1];
-    (void)wdf;
-    /* Prefixed terms start with an upper-case ASCII letter; folded words
-     * never do. */
+    return calloc(1, sizeof(urb_spell_t));
+}
+
+void urb_spell_free(urb_spell_t *sp)
+{
+    if (!sp)
+        return;
+    free(sp->slots);
+    urb_buf_free(&sp->words);
+    free(sp);
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static spell_slot_t *spell_find(const urb_spell_t *sp, uint64_t h,
+                                const char *w, size_t n)
+{
+    for (size_t i = h & (sp->cap - 1);; i = (i + 1) & (sp->cap - 1)) {
+        spell_slot_t *s = &sp->slots[i];
+        if (!s->count || (s->hash == h && s->len == n &&
+                          memcmp(sp->words.data + s->off, w, n) == 0))
+            return s;
+    }
+}
+
+static int spell_grow(urb_spell_t *sp)
+{
+    size_t cap = sp->cap ? 2 * sp->cap : 1024;
+    spell_slot_t *old = sp->slots;
+    size_t old_cap = sp->cap;
+    if (!(sp->slots = calloc(cap, sizeof *sp->slots))) {
+        sp->slots = old;
+        return -1;
+    }
+    sp->cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].count)
+            *spell_find(sp, old[i].hash, NULL, 0) = old[i];
+    free(old);
+    return 0;
+}
+
+/* Adds count to word w[0..n); -1 on OOM. */
+static int spell_add(urb_spell_t *sp, const char *w, size_t n, uint32_t count)
+{
+    if ((sp->n + 1) * 4 > sp->cap * 3 && spell_grow(sp) < 0)
+        return -1;
+    uint64_t h = fnv1a(w, n);
+    spell_slot_t *s = spell_find(sp, h, w, n);
+    if (s->count) {
+        s->count += count;
+        return 0;
+    }
+    size_t off = sp->words.len;
+    if (urb_buf_append(&sp->words, w, n) < 0)
+        return -1;
+    *s = (spell_slot_t){h, off, (uint32_t)n, count};
+    sp->n++;
+    return 0;
+}
+
+/* Prefixed terms start with an upper-case ASCII letter; folded words
+ * never do. Short words and numbers make poor corrections. */
+static bool spelling_word(const char *term, size_t len)
+{
     if (!len || len > XAPIAN_TERM_MAX || (term[0] >= 'A' && term[0] <= 'Z') ||
         utf8_chars(term, len) < SPELL_MIN_CHARS)
-        return 0;
-    memcpy(w, term, len);
-    w[len] = '\0';
-    if (strspn(w, "0123456789") == len)
-        return 0;
-    sp->st = urb_xdb_add_spelling(sp->db, w, 1);
-    return sp->st != URB_X_OK;
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (term[i] < '0' || term[i] > '9')
+            return true;
+    return false;
+}
+
+typedef struct collect {
+    urb_spell_t *sp;
+    bool oom;
+} collect_t;
+
+static int collect_term(void *ctx, const char *term, size_t len, uint32_t wdf)
+{
+    collect_t *c = ctx;
+    (void)wdf;
+    c->oom = spelling_word(term, len) && spell_add(c->sp, term, len, 1) < 0;
+    return c->oom;
+}
+
+int urb_spell_collect(urb_spell_t *sp, urb_xdoc_t *doc)
+{
+    collect_t c = {sp, false};
+    return urb_xdoc_termlist(doc, collect_term, &c) == URB_X_OK && !c.oom
+               ? 0
+               : -1;
+}
+
+int urb_spell_merge(urb_spell_t *into, const urb_spell_t *from)
+{
+    for (size_t i = 0; i < from->cap; i++) {
+        const spell_slot_t *s = &from->slots[i];
+        if (s->count && spell_add(into, from->words.data + s->off, s->len,
+                                  s->count) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+urb_xstatus_t urb_spell_write(const urb_spell_t *sp, urb_xdb_t *db)
+{
+    char w[XAPIAN_TERM_MAX + 1];
+    for (size_t i = 0; i < sp->cap; i++) {
+        const spell_slot_t *s = &sp->slots[i];
+        if (!s->count)
+            continue;
+        memcpy(w, sp->words.data + s->off, s->len);
+        w[s->len] = '\0';
+        urb_xstatus_t st = urb_xdb_add_spelling(db, w, s->count);
+        if (st != URB_X_OK)
+            return st;
+    }
+    return URB_X_OK;
 }
 
 urb_xstatus_t urb_terms_add_spelling(urb_xdb_t *db, urb_xdoc_t *doc)
 {
-    spell_t sp = {db, URB_X_OK};
-    urb_xstatus_t st = urb_xdoc_termlist(doc, spell_term, &sp);
-    return st != URB_X_OK ? st : sp.st;
+    urb_spell_t *sp = urb_spell_new();
+    urb_xstatus_t st = !sp || urb_spell_collect(sp, doc) < 0
+                           ? URB_X_NOMEM
+                           : urb_spell_write(sp, db);
+    urb_spell_free(sp);
+    return st;
 }

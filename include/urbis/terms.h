@@ -31,10 +31,28 @@ int urb_terms_index(const urb_report_t *r, urb_terms_t *ctx, urb_xdoc_t *doc);
  * call. */
 const char *urb_terms_errmsg(const urb_terms_t *ctx);
 
-/* Adds the plain words of doc (built by urb_terms_index) of at least three
- * characters, numbers aside, to the spelling table of the writable db,
- * once per document. Kept apart from urb_terms_index because only the
- * thread writing db may call it. */
+/* Spelling data gathered over many documents: each plain word of at least
+ * three characters (numbers aside) with the number of documents holding
+ * it. A writer adds each word once with its count (urb_spell_write)
+ * instead of once per document: Xapian's add_spelling per word and
+ * document took half of a full run's CPU (docs/indexing.md). Created by
+ * urb_spell_new() (NULL on OOM), freed by urb_spell_free(), which accepts
+ * NULL; not thread-safe: one per thread, merged at the end. */
+typedef struct urb_spell urb_spell_t;
+
+urb_spell_t *urb_spell_new(void);
+void urb_spell_free(urb_spell_t *sp);
+/* Counts the words of doc (built by urb_terms_index) once. 0, or -1 on
+ * OOM or a Xapian failure. */
+int urb_spell_collect(urb_spell_t *sp, urb_xdoc_t *doc);
+/* Adds from's counts to into. 0, or -1 on OOM. */
+int urb_spell_merge(urb_spell_t *into, const urb_spell_t *from);
+/* Adds every word with its count to the spelling table of the writable
+ * db; only the thread writing db may call it. */
+urb_xstatus_t urb_spell_write(const urb_spell_t *sp, urb_xdb_t *db);
+
+/* One document's words at once (tests, small indexes): collect and write.
+ * URB_X_NOMEM when they could not be collected. */
 urb_xstatus_t urb_terms_add_spelling(urb_xdb_t *db, urb_xdoc_t *doc);
 
 #endif

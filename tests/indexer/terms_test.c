@@ -202,7 +202,11 @@ static void database(void)
     CHECK(urb_terms_index(&r, t, doc) == 0);
     CHECK(urb_xdb_replace_by_term(db, "Qes/housing-en", 14, doc, NULL) ==
           URB_X_OK);
-    CHECK(urb_terms_add_spelling(db, doc) == URB_X_OK);
+    urb_spell_t *sp = urb_spell_new();
+    CHECK(sp && urb_spell_collect(sp, doc) == 0);
+    CHECK(urb_spell_collect(sp, doc) == 0);
+    CHECK(urb_spell_write(sp, db) == URB_X_OK);
+    urb_spell_free(sp);
     CHECK(urb_xdb_commit(db) == URB_X_OK);
     CHECK(count(db, "local", "integration") == 1);
     CHECK(count(db, "refugee", "housing") == 1);
