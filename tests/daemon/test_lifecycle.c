@@ -14,14 +14,32 @@
 #include "harness.h"
 #include "test.h"
 
-static json_int_t documents(urb_client_t *c)
+/* The number at key (inside object `in` when given) of line's OK reply;
+ * -1 when there is none. */
+static json_int_t ask_int(urb_client_t *c, const char *line, const char *in,
+                          const char *key)
 {
-    char *r = urb_client_ask(c, "HELLO");
-    json_t *j = urb_ok(r);
-    json_int_t n = j ? json_integer_value(json_object_get(j, "documents")) : -1;
+    char *r = urb_client_ask(c, line);
+    json_t *j = urb_ok(r), *o = j && in ? json_object_get(j, in) : j;
+    json_int_t n = o ? json_integer_value(json_object_get(o, key)) : -1;
     json_decref(j);
     free(r);
     return n;
+}
+
+static json_int_t documents(urb_client_t *c)
+{
+    return ask_int(c, "HELLO", NULL, "documents");
+}
+
+/* Starts d, or fails the case (the caller returns). */
+static bool started(urb_daemon_t *d, const char *extra)
+{
+    if (urb_daemon_start(d, extra) == 0)
+        return true;
+    CHECK(!"daemon started");
+    urb_daemon_stop(d, SIGKILL);
+    return false;
 }
 
 static void add_report(const urb_daemon_t *d, const char *id, const char *body)
@@ -123,11 +141,8 @@ static void *load_main(void *p)
 static void test_reload_under_load_fails_nothing(void)
 {
     urb_daemon_t d;
-    if (urb_daemon_start(&d, NULL) < 0) {
-        CHECK(!"daemon started");
-        urb_daemon_stop(&d, SIGKILL);
+    if (!started(&d, NULL))
         return;
-    }
     load_t l = {.port = d.port};
     pthread_t th[3];
     for (int i = 0; i < 3; i++)
@@ -160,11 +175,8 @@ static void test_reload_under_load_fails_nothing(void)
 static void test_sighup_and_reload_switch_at_once(void)
 {
     urb_daemon_t d;
-    if (urb_daemon_start(&d, NULL) < 0) {
-        CHECK(!"daemon started");
-        urb_daemon_stop(&d, SIGKILL);
+    if (!started(&d, NULL))
         return;
-    }
     urb_client_t *u = urb_client_unix(d.sock);
     add_report(&d, "extra-1", "Another report.");
     reindex(&d);
@@ -190,23 +202,12 @@ static void test_sighup_and_reload_switch_at_once(void)
 
 static json_int_t stat_cache(urb_client_t *c, const char *key)
 {
-    char *r = urb_client_ask(c, "STATS");
-    json_t *j = urb_ok(r);
-    json_t *cache = j ? json_object_get(j, "cache") : NULL;
-    json_int_t n = cache ? json_integer_value(json_object_get(cache, key)) : -1;
-    json_decref(j);
-    free(r);
-    return n;
+    return ask_int(c, "STATS", "cache", key);
 }
 
 static json_int_t total(urb_client_t *c, const char *line)
 {
-    char *r = urb_client_ask(c, line);
-    json_t *j = urb_ok(r);
-    json_int_t n = j ? json_integer_value(json_object_get(j, "total")) : -1;
-    json_decref(j);
-    free(r);
-    return n;
+    return ask_int(c, line, NULL, "total");
 }
 
 /* A repeated request is answered from the reply cache, spelled however
@@ -215,11 +216,8 @@ static json_int_t total(urb_client_t *c, const char *line)
 static void test_reply_cache_follows_generations(void)
 {
     urb_daemon_t d;
-    if (urb_daemon_start(&d, NULL) < 0) {
-        CHECK(!"daemon started");
-        urb_daemon_stop(&d, SIGKILL);
+    if (!started(&d, NULL))
         return;
-    }
     urb_client_t *u = urb_client_unix(d.sock);
     const char *q = "SEARCH limit=5 zanzibarite";
     CHECK(total(u, q) == 0);
@@ -248,11 +246,8 @@ static void test_reply_cache_follows_generations(void)
     urb_client_close(u);
     CHECK(urb_daemon_stop(&d, SIGTERM) == 0);
 
-    if (urb_daemon_start(&d, "--cache-mb 0") < 0) {
-        CHECK(!"daemon started");
-        urb_daemon_stop(&d, SIGKILL);
+    if (!started(&d, "--cache-mb 0"))
         return;
-    }
     u = urb_client_unix(d.sock);
     CHECK(total(u, q) == 0 && total(u, q) == 0);
     CHECK(stat_cache(u, "hits") == 0 && stat_cache(u, "entries") == 0);
@@ -263,11 +258,8 @@ static void test_reply_cache_follows_generations(void)
 static void test_broken_new_generation_keeps_old(void)
 {
     urb_daemon_t d;
-    if (urb_daemon_start(&d, NULL) < 0) {
-        CHECK(!"daemon started");
-        urb_daemon_stop(&d, SIGKILL);
+    if (!started(&d, NULL))
         return;
-    }
     char path[700];
     snprintf(path, sizeof path, "%s/gen-999999", d.index);
     mkdir(path, 0755);
@@ -295,11 +287,8 @@ static void test_broken_new_generation_keeps_old(void)
 static void test_connection_limit_busy(void)
 {
     urb_daemon_t d;
-    if (urb_daemon_start(&d, "--max-connections 2") < 0) {
-        CHECK(!"daemon started");
-        urb_daemon_stop(&d, SIGKILL);
+    if (!started(&d, "--max-connections 2"))
         return;
-    }
     /* The harness's readiness probe may not be closed on the server side
      * yet: the second slot frees within moments. */
     urb_client_t *a = urb_client_tcp(d.port), *b = NULL;
@@ -341,11 +330,8 @@ static void test_connection_limit_busy(void)
 static void test_query_timeout(void)
 {
     urb_daemon_t d;
-    if (urb_daemon_start(&d, "--query-timeout-ms 100 --debug-commands") < 0) {
-        CHECK(!"daemon started");
-        urb_daemon_stop(&d, SIGKILL);
+    if (!started(&d, "--query-timeout-ms 100 --debug-commands"))
         return;
-    }
     urb_client_t *u = urb_client_unix(d.sock);
     const char in[] = "DEBUG SLEEP 600\nPING\nDEBUG SLEEP 10\n";
     CHECK(urb_client_send(u, in, sizeof in - 1) == 0);
@@ -368,11 +354,8 @@ static void test_query_timeout(void)
 static void test_sigterm_answers_what_it_read(void)
 {
     urb_daemon_t d;
-    if (urb_daemon_start(&d, "--debug-commands") < 0) {
-        CHECK(!"daemon started");
-        urb_daemon_stop(&d, SIGKILL);
+    if (!started(&d, "--debug-commands"))
         return;
-    }
     urb_client_t *u = urb_client_unix(d.sock);
     const char in[] = "DEBUG SLEEP 300\nSEARCH refugee\nDEBUG SLEEP 300\nPING\n";
     CHECK(urb_client_send(u, in, sizeof in - 1) == 0);
@@ -395,11 +378,8 @@ static void test_sigterm_answers_what_it_read(void)
 static void test_idle_connections_are_closed(void)
 {
     urb_daemon_t d;
-    if (urb_daemon_start(&d, "--idle-timeout-s 1") < 0) {
-        CHECK(!"daemon started");
-        urb_daemon_stop(&d, SIGKILL);
+    if (!started(&d, "--idle-timeout-s 1"))
         return;
-    }
     urb_client_t *c = urb_client_tcp(d.port);
     char *r = urb_client_ask(c, "PING");
     CHECK_STR(r, "OK {\"pong\":true}");
@@ -419,9 +399,7 @@ static void test_admin_token(void)
     fclose(f);
     snprintf(extra, sizeof extra, "--admin-token-file %s", token);
     urb_daemon_t d;
-    if (urb_daemon_start(&d, extra) < 0) {
-        CHECK(!"daemon started");
-        urb_daemon_stop(&d, SIGKILL);
+    if (!started(&d, extra)) {
         urb_test_rmtree(dir);
         free(dir);
         return;
