@@ -3,7 +3,10 @@
  * the folder, on RELOAD and SIGHUP); a new generation is opened once to
  * prove it sound before it is announced. Workers see the generation number
  * move and reopen their own handles before their next query, so no query
- * fails across a switch. */
+ * fails across a switch. A generation that is a shard map (see
+ * urbis/shardmap.h) is probed again each second off the loop thread, and
+ * its fingerprint moving (a remote shard or a replica published anew) is
+ * a switch too. */
 #ifndef URBISD_ENGINE_H
 #define URBISD_ENGINE_H
 
@@ -26,6 +29,16 @@ typedef struct urb_engine {
     _Atomic uint32_t documents;
     _Atomic unsigned generation;   /* bumped at each switch */
     char failed_gen[URB_GEN_NAME_MAX]; /* last one that did not open */
+    unsigned remote_timeout_ms;    /* for remote shards' replies */
+    bool live;                     /* gen is a shard map: poll its shards */
+    char *fingerprint;             /* of a live gen's shards, malloc'd */
+    /* The poll's probe of a live gen, on a libuv work thread. */
+    uv_work_t refresh_req;
+    bool refreshing, refresh_ok, refresh_live;
+    char refresh_gen[URB_GEN_NAME_MAX];
+    char refresh_langs[URB_LANGS_MAX];
+    uint32_t refresh_docs;
+    char *refresh_fp;
     uv_timer_t poll;
     uv_fs_event_t watch;
 } urb_engine_t;
@@ -37,8 +50,10 @@ typedef struct urb_engine_view {
     char langs[URB_LANGS_MAX];
 } urb_engine_view_t;
 
-/* Opens the generation INDEX/current names. 0, or -1 after logging why. */
-int urb_engine_init(urb_engine_t *e, const char *index_dir);
+/* Opens the generation INDEX/current names. 0, or -1 after logging why.
+ * A remote shard's reply later than remote_timeout_ms is a failure. */
+int urb_engine_init(urb_engine_t *e, const char *index_dir,
+                    unsigned remote_timeout_ms);
 /* Starts watching for new generations on `loop`. */
 int urb_engine_watch(urb_engine_t *e, uv_loop_t *loop);
 /* Switches to a newer generation if one is published and sound.

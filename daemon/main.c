@@ -249,7 +249,7 @@ int main(int argc, char **argv)
     uv_loop_t *loop = uv_default_loop();
     if (cfg.admin_token_file && !(server.admin_token = read_token(cfg.admin_token_file)))
         return 1;
-    if (urb_engine_init(&engine, cfg.index) < 0) {
+    if (urb_engine_init(&engine, cfg.index, cfg.query_timeout_ms) < 0) {
         free(server.admin_token);
         urb_engine_free(&engine);
         return 1;

@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "urbis/doc.h"
+#include "urbis/indexdir.h"
 #include "urbis/json.h"
 #include "urbis/proto.h"
 #include "urbis/schema.h"
@@ -88,7 +89,8 @@ static bool worker_sync(urb_worker_t *w, bool force, urb_buf_t *out)
     }
     urb_xdb_t *db = NULL;
     char *msg = NULL;
-    urb_xstatus_t st = urb_xdb_open(v.path, URB_XDB_READ, &db, &msg);
+    urb_xstatus_t st = urb_shardmap_open(v.path, w->engine->remote_timeout_ms,
+                                         NULL, NULL, &db, NULL, &msg);
     if (st != URB_X_OK) {
         urb_warn("worker cannot open %s: %s", v.path, msg ? msg : "");
         urb_proto_err(out, URB_ERR_UNAVAILABLE, "index unavailable: %s",
@@ -109,9 +111,13 @@ static bool worker_sync(urb_worker_t *w, bool force, urb_buf_t *out)
         w->qp = qp;
         memcpy(w->langs, v.langs, sizeof w->langs);
         /* A parse stems in every indexed language, which loads the
-         * Hunspell dictionaries (~0.7 s) now rather than in a query. */
+         * Hunspell dictionaries (~0.7 s) now rather than in a query. The
+         * thesaurus waits for the first query with xl (a few ms, once per
+         * process): this job may be one with a short deadline. */
+        static const urb_qopts_t warm_opts = {NULL, false, false};
         urb_xquery_t *warm = NULL;
-        if (urb_qparser_parse(qp, "urbis", 5, NULL, &warm, NULL) == URB_X_OK)
+        if (urb_qparser_parse(qp, "urbis", 5, &warm_opts, &warm, NULL) ==
+            URB_X_OK)
             urb_xquery_free(warm);
     }
     urb_xdb_free(w->db);
@@ -126,8 +132,10 @@ static bool worker_sync(urb_worker_t *w, bool force, urb_buf_t *out)
 static bool xapian_failed(urb_xstatus_t st, const char *msg, urb_buf_t *out)
 {
     out->len = 0;
+    /* URB_X_NETWORK: a remote shard down or too slow; a new connection
+     * may find it back. */
     if (st == URB_X_MODIFIED || st == URB_X_NOT_FOUND || st == URB_X_OPENING ||
-        st == URB_X_CORRUPT || st == URB_X_ERROR) {
+        st == URB_X_CORRUPT || st == URB_X_ERROR || st == URB_X_NETWORK) {
         urb_proto_err(out, URB_ERR_UNAVAILABLE, "index unavailable: %s", msg);
         return true;
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "manifest.h"
 #include "reader.h"
 #include "urbis/indexdir.h"
 
@@ -55,6 +56,22 @@ void urb_files_free(urb_files_t *fs)
     }
     free(fs->v);
     memset(fs, 0, sizeof *fs);
+}
+
+void urb_files_keep_shard(urb_files_t *fs, unsigned k, unsigned n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        urb_file_t *f = &fs->v[i];
+        if (urb_hash(f->path, strlen(f->path)) % n == k) {
+            fs->v[out++] = *f;
+            continue;
+        }
+        free(f->path);
+        free(f->id);
+        free(f->why);
+    }
+    fs->n = out;
 }
 
 int urb_file_as_before(urb_file_t *f, const urb_file_t *old)

@@ -60,6 +60,11 @@ void urb_files_free(urb_files_t *fs);
  * -1 on OOM. */
 int urb_file_as_before(urb_file_t *f, const urb_file_t *old);
 
+/* Keeps only the files of shard k of n: those whose path hashes
+ * (urb_hash) to k modulo n. A file keeps its shard across runs; one moved
+ * or renamed is deleted from its old shard by that shard's manifest. */
+void urb_files_keep_shard(urb_files_t *fs, unsigned k, unsigned n);
+
 /* Lists every file below root, recursively, sorted by path. Hidden names
  * (starting with '.') are not entered; symbolic links to files are
  * followed, to directories not (no cycles). A file whose kind no reader

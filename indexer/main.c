@@ -7,6 +7,7 @@
 #include "urbis/conf.h"
 
 #include "run.h"
+#include "shards.h"
 
 #define JOBS_MAX 256
 
@@ -21,6 +22,8 @@ static const char usage[] =
     "  --corpus DIR, --index DIR   the two paths, as options\n"
     "  --full        rebuild the whole index\n"
     "  --jobs N      threads reading and parsing files (default: the cores)\n"
+    "  --shards N    split the index over N shard folders INDEX/shard-K,\n"
+    "                joined by a shard map that urbisd serves as one index\n"
     "  --quiet       no progress, warnings or summary; failures still shown\n"
     "  --json        print a summary object on stdout\n"
     "  --help        show this help\n"
@@ -37,13 +40,13 @@ static int bad_usage(const char *fmt, const char *arg)
     return URB_EXIT_USAGE;
 }
 
-static int parse_jobs(const char *s, unsigned *jobs)
+static int parse_count(const char *s, unsigned max, unsigned *out)
 {
     char *end;
     long n = strtol(s, &end, 10);
-    if (!*s || *end || n < 1 || n > JOBS_MAX)
+    if (!*s || *end || n < 1 || n > (long)max)
         return -1;
-    *jobs = (unsigned)n;
+    *out = (unsigned)n;
     return 0;
 }
 
@@ -87,8 +90,18 @@ static int parse_args(int argc, char **argv, urb_opts_t *o, int *status)
                 *status = bad_usage("%s needs a number", a);
                 return -1;
             }
-            if (parse_jobs(v, &o->jobs) < 0) {
+            if (parse_count(v, JOBS_MAX, &o->jobs) < 0) {
                 *status = bad_usage("--jobs: not a number from 1 to 256: %s", v);
+                return -1;
+            }
+        } else if (!strcmp(a, "--shards") || !strncmp(a, "--shards=", 9)) {
+            const char *v = a[8] == '=' ? a + 9 : argv[++i];
+            if (!v) {
+                *status = bad_usage("%s needs a number", a);
+                return -1;
+            }
+            if (parse_count(v, URB_SHARDS_MAX, &o->shards) < 0) {
+                *status = bad_usage("--shards: not a number from 1 to 256: %s", v);
                 return -1;
             }
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -164,6 +177,7 @@ int main(int argc, char **argv)
         {"corpus", required_argument, NULL, 0}, {"index", required_argument, NULL, 0},
         {"full", no_argument, NULL, 0},         {"jobs", required_argument, NULL, 0},
         {"quiet", no_argument, NULL, 0},        {"json", no_argument, NULL, 0},
+        {"shards", required_argument, NULL, 0},
         {NULL, 0, NULL, 0},
     };
     static urb_conf_t conf;
@@ -181,7 +195,7 @@ int main(int argc, char **argv)
     urb_ui_t ui;
     urb_summary_t s;
     urb_ui_init(&ui, o.corpus, o.quiet);
-    status = urb_run(&o, &ui, &s);
+    status = o.shards ? urb_run_shards(&o, &ui, &s) : urb_run(&o, &ui, &s);
     if (!o.quiet && status != URB_EXIT_NOTHING)
         print_summary(&s);
     if (o.json)

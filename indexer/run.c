@@ -431,6 +431,8 @@ static int run(run_t *r)
         free(bad);
         return -1;
     }
+    if (o->shards)
+        urb_files_keep_shard(&r->files, o->shard, o->shards);
     urb_pipe_t p = {.corpus = o->corpus, .jobs = o->jobs, .ui = r->ui,
                     .old = &r->old};
     if (classify(r) < 0 || urb_scan(&p, &r->files) < 0 ||

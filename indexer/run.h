@@ -20,6 +20,7 @@ typedef struct urb_opts {
     const char *corpus, *index;
     unsigned jobs;
     bool full, quiet, json;
+    unsigned shard, shards;  /* shards > 0: index only shard `shard` */
 } urb_opts_t;
 
 typedef struct urb_summary {

@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -25,6 +26,7 @@
 struct urb_xdb {
     std::unique_ptr<Xapian::Database> db; /* a WritableDatabase if writable */
     bool writable = false;
+    bool remote = false; /* a shard is remote: see urb_xenq_mset */
     bool closed = false;
     std::string err;
 };
@@ -54,9 +56,10 @@ struct facet {
 } // namespace
 
 struct urb_xenq {
-    explicit urb_xenq(const Xapian::Database &db) : enq(db)
+    urb_xenq(const Xapian::Database &db, bool remote) : remote(remote), enq(db)
     {
     }
+    bool remote;
     std::vector<facet> facets;
     /* One spy per facet, made afresh by each urb_xenq_mset() because the
      * spies accumulate. Declared before `enq`, which points to them, so
@@ -249,6 +252,45 @@ URB_API urb_xstatus_t urb_xdb_open(const char *path, unsigned flags,
     }
 }
 
+URB_API urb_xstatus_t urb_xdb_open_remote(const char *host, unsigned port,
+                                          unsigned timeout_ms, urb_xdb_t **db,
+                                          char **msg) noexcept
+{
+    *db = nullptr;
+    if (msg)
+        *msg = nullptr;
+    try {
+        auto h = std::make_unique<urb_xdb>();
+        h->db = std::make_unique<Xapian::Database>(
+            Xapian::Remote::open(host, port, timeout_ms, timeout_ms));
+        h->remote = true;
+        *db = h.release();
+        return URB_X_OK;
+    } catch (...) {
+        return caught_to(msg);
+    }
+}
+
+URB_API urb_xstatus_t urb_xdb_fingerprint(urb_xdb_t *db, char **out) noexcept
+{
+    *out = nullptr;
+    try {
+        Xapian::Database &d = reader(db);
+        /* A shard copied from the previous generation keeps its UUID:
+         * the counts tell the copies apart. */
+        char counts[80];
+        snprintf(counts, sizeof counts, " %u %u %llu", d.get_doccount(),
+                 d.get_lastdocid(),
+                 (unsigned long long)d.get_total_length());
+        *out = strdup((d.get_uuid() + counts).c_str());
+        if (!*out)
+            throw std::bad_alloc();
+        return URB_X_OK;
+    } catch (...) {
+        return caught(db->err);
+    }
+}
+
 URB_API urb_xstatus_t urb_xdb_new_empty(urb_xdb_t **db) noexcept
 {
     *db = nullptr;
@@ -271,6 +313,7 @@ URB_API urb_xstatus_t urb_xdb_add(urb_xdb_t *db,
             throw Xapian::InvalidOperationError(
                 "cannot add a shard to a writable database");
         d.add_database(reader(other));
+        db->remote |= other->remote;
         return URB_X_OK;
     } catch (...) {
         return caught(db->err);
@@ -1000,63 +1043,43 @@ URB_API urb_xstatus_t urb_xqp_corrected(urb_xqp_t *qp,
 
 /* ---- Enquire and MSet --------------------------------------------------- */
 
-namespace
-{
-/* Counts the items of values that hold lists split on `sep`, each item
- * once per document, where ValueCountMatchSpy would count the whole list
- * as one value. */
-class SplitValueCountSpy : public Xapian::MatchSpy
-{
-  public:
-    SplitValueCountSpy(Xapian::valueno slot, char sep) : slot(slot), sep(sep)
-    {
-    }
-
-    void operator()(const Xapian::Document &doc, double) override
-    {
-        const std::string v = doc.get_value(slot);
-        seen.clear();
-        for (size_t start = 0; start < v.size();) {
-            size_t end = v.find(sep, start);
-            if (end == std::string::npos)
-                end = v.size();
-            std::string_view item(v.data() + start, end - start);
-            start = end + 1;
-            if (item.empty() ||
-                std::find(seen.begin(), seen.end(), item) != seen.end())
-                continue;
-            seen.push_back(item);
-            auto it = counts.find(item);
-            if (it == counts.end())
-                counts.emplace(item, 1);
-            else
-                it->second++;
-        }
-    }
-
-    /* Heterogeneous lookup (std::less<>) finds an item without copying it. */
-    std::map<std::string, Xapian::doccount, std::less<>> counts;
-
-  private:
-    Xapian::valueno slot;
-    char sep;
-    std::vector<std::string_view> seen; /* this document's items so far */
-};
-} // namespace
 
 using facet_counts = std::vector<std::pair<std::string, Xapian::doccount>>;
 
 static facet_counts count_facet(const facet &f, const Xapian::MatchSpy &spy)
 {
     facet_counts out;
-    if (f.sep) {
-        const auto &counts =
-            static_cast<const SplitValueCountSpy &>(spy).counts;
-        out.assign(counts.begin(), counts.end());
-    } else {
-        const auto &vc = static_cast<const Xapian::ValueCountMatchSpy &>(spy);
+    const auto &vc = static_cast<const Xapian::ValueCountMatchSpy &>(spy);
+    if (!f.sep) {
         for (auto it = vc.values_begin(); it != vc.values_end(); ++it)
             out.emplace_back(*it, it.get_termfreq());
+    } else {
+        /* A list value counted whole adds its count to each of its items,
+         * once per item however often the list repeats it. Counting whole
+         * values keeps the spy Xapian's own, which remote shards run. */
+        std::map<std::string, Xapian::doccount, std::less<>> counts;
+        std::vector<std::string_view> seen;
+        for (auto it = vc.values_begin(); it != vc.values_end(); ++it) {
+            const std::string v = *it;
+            seen.clear();
+            for (size_t start = 0; start < v.size();) {
+                size_t end = v.find(f.sep, start);
+                if (end == std::string::npos)
+                    end = v.size();
+                std::string_view item(v.data() + start, end - start);
+                start = end + 1;
+                if (item.empty() ||
+                    std::find(seen.begin(), seen.end(), item) != seen.end())
+                    continue;
+                seen.push_back(item);
+                auto c = counts.find(item);
+                if (c == counts.end())
+                    counts.emplace(item, it.get_termfreq());
+                else
+                    c->second += it.get_termfreq();
+            }
+        }
+        out.assign(counts.begin(), counts.end());
     }
     std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -1068,7 +1091,7 @@ URB_API urb_xstatus_t urb_xenq_new(urb_xdb_t *db, urb_xenq_t **enq) noexcept
 {
     *enq = nullptr;
     try {
-        *enq = new urb_xenq(reader(db));
+        *enq = new urb_xenq(reader(db), db->remote);
         return URB_X_OK;
     } catch (...) {
         return caught(db->err);
@@ -1164,15 +1187,17 @@ URB_API urb_xstatus_t urb_xenq_mset(urb_xenq_t *enq, uint32_t first,
         enq->enq.clear_matchspies();
         enq->spies.clear();
         for (const facet &f : enq->facets) {
-            if (f.sep)
-                enq->spies.push_back(
-                    std::make_unique<SplitValueCountSpy>(f.slot, f.sep));
-            else
-                enq->spies.push_back(
-                    std::make_unique<Xapian::ValueCountMatchSpy>(f.slot));
+            enq->spies.push_back(
+                std::make_unique<Xapian::ValueCountMatchSpy>(f.slot));
             enq->enq.add_matchspy(enq->spies.back().get());
         }
         auto h = std::make_unique<urb_xmset>();
+        /* Xapian 1.4 gives the spies the hits a remote shard returns once
+         * more when it merges them: count with no hits, then match alone. */
+        if (enq->remote && !enq->spies.empty()) {
+            enq->enq.get_mset(0, 0, checkatleast);
+            enq->enq.clear_matchspies();
+        }
         h->ms = enq->enq.get_mset(first, maxitems, checkatleast);
         enq->counted = true;
         *mset = h.release();

@@ -257,7 +257,7 @@ int main(int argc, char **argv)
     urb_log_set_level(URB_LOG_WARN);
     urb_engine_t engine;
     int status = 1;
-    if (urb_engine_init(&engine, argv[optind]) == 0)
+    if (urb_engine_init(&engine, argv[optind], 2000) == 0)
         status = bench(&engine, qs, lines, n, seconds, json, per_query);
     urb_engine_free(&engine);
     for (size_t i = 0; i < n; i++) {

@@ -73,6 +73,16 @@ enum {
 
 URB_API urb_xstatus_t urb_xdb_open(const char *path, unsigned flags,
                                    urb_xdb_t **db, char **msg) URB_XNOEXCEPT;
+/* A read-only database served by xapian-tcpsrv at host:port; a reply
+ * slower than timeout_ms (and a connection) fails with URB_X_NETWORK. */
+URB_API urb_xstatus_t urb_xdb_open_remote(const char *host, unsigned port,
+                                          unsigned timeout_ms, urb_xdb_t **db,
+                                          char **msg) URB_XNOEXCEPT;
+/* A string that changes when the database's content does (UUIDs of every
+ * shard and the counts), to notice a remote or replicated shard moved on.
+ * *out is malloc'd. */
+URB_API urb_xstatus_t urb_xdb_fingerprint(urb_xdb_t *db,
+                                          char **out) URB_XNOEXCEPT;
 /* A read-only database with no shards, to which urb_xdb_add() adds some. */
 URB_API urb_xstatus_t urb_xdb_new_empty(urb_xdb_t **db) URB_XNOEXCEPT;
 /* Searches `other` too (sharding). `db` must be read-only. */

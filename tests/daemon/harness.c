@@ -136,6 +136,11 @@ int urb_daemon_start(urb_daemon_t *d, const char *extra)
         return -1;
     }
     d->pid = urb_daemon_spawn(d, extra);
+    return urb_daemon_wait(d);
+}
+
+int urb_daemon_wait(urb_daemon_t *d)
+{
     for (int i = 0; i < 200 * slowdown(); i++) {
         /* Both listeners: the Unix socket is bound just after the TCP one,
          * and on a loaded machine a test can start in between. */

@@ -30,6 +30,9 @@ int urb_daemon_start(urb_daemon_t *d, const char *extra);
 /* Starts urbisd on d's existing index without waiting; for start-up
  * failure tests. Returns the pid. */
 pid_t urb_daemon_spawn(urb_daemon_t *d, const char *extra);
+/* Waits until the urbisd spawned as d->pid answers on both listeners.
+ * 0, or -1 after printing why. */
+int urb_daemon_wait(urb_daemon_t *d);
 /* Sends `sig` (0: none, just wait) and waits; returns the exit status (-1: killed by signal,
  * -2: did not exit within 10 s) and removes the folder. */
 int urb_daemon_stop(urb_daemon_t *d, int sig);
