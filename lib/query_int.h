@@ -40,6 +40,9 @@ typedef struct urb_qcand {
     uint32_t rest;      /* documents writing the word as folded (estimate) */
     uint64_t freq;      /* documents with the word */
     uint32_t count; /* documents the suggestion matches */
+    uint32_t pair;  /* documents pairing it with the word before in a
+                       title or heading (schema.h's P terms) */
+    bool phrase;    /* two words, URB_PAIR_SEP apart: a phrase completion */
 } urb_qcand_t;
 
 struct urb_qparser {

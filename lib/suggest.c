@@ -19,6 +19,7 @@
 #define CJK_BYTES 65536 /* of each report's text */
 #define CJK_MORE 3     /* characters a continuation adds at most */
 #define CAND_FACTOR 2 /* candidates counted per suggestion asked */
+#define PHRASES 3     /* phrase candidates counted at most */
 
 typedef struct scan {
     urb_qparser_t *qp;
@@ -64,10 +65,12 @@ oom:
     return 1;
 }
 
-/* The candidate for folded word w, by bisection: words come sorted. */
-static urb_qcand_t *find_cand(urb_qparser_t *qp, const char *w, size_t wl)
+/* The candidate for folded word w among the first n, by bisection: words
+ * come sorted. */
+static urb_qcand_t *find_cand(urb_qparser_t *qp, size_t n, const char *w,
+                              size_t wl)
 {
-    size_t lo = 0, hi = qp->n_cands;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         urb_qcand_t *c = &qp->cands[mid];
@@ -99,7 +102,7 @@ static int on_form(void *ctx, const char *term, size_t len, uint32_t freq)
     if (!sep || sep == w || sep == term + len - 1)
         return 0;
     size_t wl = (size_t)(sep - w), fl = len - wl - 2;
-    urb_qcand_t *c = find_cand(qp, w, wl);
+    urb_qcand_t *c = find_cand(qp, qp->n_cands, w, wl);
     if (!c)
         return 0;
     c->rest = c->rest > freq ? c->rest - freq : 0;
@@ -115,7 +118,8 @@ static int on_form(void *ctx, const char *term, size_t len, uint32_t freq)
 }
 
 /* The folded last word of text into qp->sg_prefix and where it starts:
- * 1, or 0 when the text does not end in a word, -1 on OOM. Adjacent
+ * 1, or 0 when the text does not end in a word, -1 on OOM; the folded
+ * word before it, if any (and not CJK), into qp->sg_strs. Adjacent
  * CJK characters form one run. Thai, segmented into indexed words, keeps
  * its last word alone: the run's earlier words become context, so the
  * completed text still reads as the whole run. */
@@ -129,9 +133,13 @@ static int last_word(urb_qparser_t *qp, const char *text, size_t len,
     int r;
     b->len = 0;
     urb_tokenizer_reset(qp->tz, text, len);
+    qp->sg_strs.len = 0;
     while ((r = urb_tokenizer_next(qp->tz, &tk)) > 0) {
         bool ng = tk.flags & URB_TOK_NGRAM;
         if (!(ng && prev_ngram && tk.start == prev_end)) {
+            qp->sg_strs.len = 0;
+            if (!prev_ngram && urb_buf_append(&qp->sg_strs, b->data, b->len) < 0)
+                return -1;
             b->len = 0;
             *start = tk.start;
         }
@@ -146,9 +154,13 @@ static int last_word(urb_qparser_t *qp, const char *text, size_t len,
     return prev_end == len && b->len > 0;
 }
 
+/* Words the titles and headings pair with the word before first, then
+ * the most frequent. */
 static int by_freq(const void *a, const void *b)
 {
     const urb_qcand_t *x = a, *y = b;
+    if (x->pair != y->pair)
+        return x->pair > y->pair ? -1 : 1;
     if (x->freq != y->freq)
         return x->freq > y->freq ? -1 : 1;
     return x->word_off < y->word_off ? -1 : x->word_off > y->word_off;
@@ -211,10 +223,316 @@ static urb_xstatus_t in_context(urb_qparser_t *qp, const char *w, size_t wl,
     return *q ? URB_X_OK : urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
 }
 
-/* Reports matching ctx AND the candidate word (AND the filter). */
-static urb_xstatus_t count(urb_qparser_t *qp, urb_xenq_t *enq,
-                           urb_xquery_t *ctx, urb_xquery_t *filter,
-                           urb_qcand_t *c)
+/* The context, matched once per call: the reports it matches (all of
+ * them when at most URB_SUGGEST_EXACT) or their estimated number. */
+typedef struct ctxset {
+    bool any;   /* a context or filter restricts the reports */
+    bool known; /* docs[0..n) are all its reports, ascending */
+    uint32_t docs[URB_SUGGEST_EXACT];
+    size_t n;
+    double est;   /* reports it matches */
+    double total; /* reports in the index */
+} ctxset_t;
+
+static int by_docid(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts docs[0..*n) and drops repeats. */
+static void sort_unique(uint32_t *docs, size_t *n)
+{
+    size_t k = 0;
+    qsort(docs, *n, sizeof *docs, by_docid);
+    for (size_t i = 0; i < *n; i++)
+        if (k == 0 || docs[k - 1] != docs[i])
+            docs[k++] = docs[i];
+    *n = k;
+}
+
+static urb_xstatus_t match_context(urb_qparser_t *qp, urb_xdb_t *db,
+                                   urb_xenq_t *enq, urb_xquery_t *ctx,
+                                   urb_xquery_t *filter, ctxset_t *cs)
+{
+    urb_xdb_stats_t dbs;
+    urb_xstatus_t st = urb_xdb_stats(db, &dbs);
+    if (st != URB_X_OK)
+        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    *cs = (ctxset_t){.total = dbs.doccount ? dbs.doccount : 1};
+    cs->est = cs->total;
+    if (!ctx && !filter)
+        return URB_X_OK;
+    cs->any = true;
+    urb_xquery_t *pair[2] = {ctx, filter}, *q = ctx ? ctx : filter;
+    if (ctx && filter && !(q = urb_xquery_combine(URB_XOP_AND, pair, 2, 0)))
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    urb_xmset_t *ms = NULL;
+    urb_xmatches_t m = {0};
+    /* Estimated first from the term statistics (checking matches would
+     * rank them all); its reports read only when at most a few can. */
+    if ((st = urb_xenq_set_query(enq, q)) == URB_X_OK &&
+        (st = urb_xenq_mset(enq, 0, 0, 0, &ms)) == URB_X_OK) {
+        urb_xmset_matches(ms, &m);
+        if (m.upper <= URB_SUGGEST_EXACT) {
+            urb_xmset_free(ms);
+            ms = NULL;
+            if ((st = urb_xenq_mset(enq, 0, URB_SUGGEST_EXACT,
+                                    URB_SUGGEST_EXACT, &ms)) == URB_X_OK)
+                urb_xmset_matches(ms, &m);
+        }
+    }
+    if (q != ctx && q != filter)
+        urb_xquery_free(q);
+    cs->est = m.estimated;
+    if (st == URB_X_OK && m.upper <= URB_SUGGEST_EXACT) {
+        cs->known = true;
+        for (uint32_t i = 0; st == URB_X_OK && i < m.upper; i++) {
+            double w;
+            uint32_t id;
+            if ((st = urb_xmset_item(ms, i, &id, &w)) == URB_X_OK)
+                cs->docs[cs->n++] = id;
+        }
+        sort_unique(cs->docs, &cs->n);
+    }
+    urb_xmset_free(ms);
+    if (st != URB_X_OK)
+        return urb_qp_fail(qp, st, "%s", why(urb_xenq_errmsg(enq), st));
+    return URB_X_OK;
+}
+
+/* The index's terms a folded word is searched by, as the parser expands
+ * it (the word, and its stem in each expansion language). Those the index
+ * lacks are dropped by their term frequency, so they cost no posting
+ * list. The terms' bytes are kept in qp->sg_out. */
+#define GROUP_MAX 64
+typedef struct group {
+    size_t n;
+    size_t off[GROUP_MAX], len[GROUP_MAX];
+    uint64_t sum; /* of their frequencies */
+    double est;   /* reports holding any of them, if independent */
+} group_t;
+
+/* A term to look up: of word `word` (0 or 1) of candidate `cand`. */
+typedef struct gterm {
+    size_t off, len;
+    const char *p; /* qp->sg_out.data + off, once all are written */
+    uint32_t cand, freq;
+    unsigned word;
+} gterm_t;
+
+static int by_term(const void *a, const void *b)
+{
+    const gterm_t *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int r = memcmp(x->p, y->p, n);
+    return r ? r : (x->len > y->len) - (x->len < y->len);
+}
+
+static int by_owner(const void *a, const void *b)
+{
+    const gterm_t *x = a, *y = b;
+    if (x->cand != y->cand)
+        return x->cand < y->cand ? -1 : 1;
+    if (x->word != y->word)
+        return x->word < y->word ? -1 : 1;
+    return (x->off > y->off) - (x->off < y->off);
+}
+
+typedef struct gterms {
+    gterm_t *v;
+    size_t n, cap;
+} gterms_t;
+
+static int emit(urb_qparser_t *qp, gterms_t *gt, uint32_t cand, unsigned word,
+                const char *pfx, const char *s, size_t n)
+{
+    urb_buf_t *b = &qp->sg_out;
+    if (URB_QGROW(gt->v, gt->cap, gt->n + 1) < 0)
+        return -1;
+    gterm_t *t = &gt->v[gt->n++];
+    *t = (gterm_t){.off = b->len, .cand = cand, .word = word};
+    if (urb_buf_append(b, pfx, strlen(pfx)) < 0 || urb_buf_append(b, s, n) < 0)
+        return -1;
+    t->len = b->len - t->off;
+    return 0;
+}
+
+/* Emits the terms of folded word w[0..wl). */
+static int emit_word(urb_qparser_t *qp, gterms_t *gt, uint32_t cand,
+                     unsigned word, const char *w, size_t wl)
+{
+    urb_token_t tk;
+    bool stems = true;
+    urb_tokenizer_reset(qp->tz, w, wl);
+    if (urb_tokenizer_next(qp->tz, &tk) > 0)
+        stems = !(tk.flags & (URB_TOK_NGRAM | URB_TOK_NUMBER));
+    if (emit(qp, gt, cand, word, "", w, wl) < 0)
+        return -1;
+    for (size_t l = 0; stems && l < qp->n_exp; l++) {
+        const urb_qlang_t *lang = &qp->langs[qp->exp[l]];
+        size_t sl;
+        const char *st = urb_stem(lang->stemmer, w, wl, &sl);
+        if (!st || emit(qp, gt, cand, word, lang->zpfx, st, sl) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The terms of the first n candidates, with their frequencies, sorted by
+ * candidate and word. The lookups go in term order: neighbouring terms
+ * share the index's blocks, which are then read once. */
+static urb_xstatus_t lookup_terms(urb_qparser_t *qp, urb_xdb_t *db, size_t n,
+                                  gterms_t *gt)
+{
+    qp->sg_out.len = 0;
+    gt->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const urb_qcand_t *c = &qp->cands[i];
+        const char *w = qp->sg_strs.data + c->word_off;
+        size_t wl = c->word_len;
+        for (unsigned k = 0; k < 2; k++) {
+            const char *sp = c->phrase ? memchr(w, URB_PAIR_SEP, wl) : NULL;
+            size_t l = sp ? (size_t)(sp - w) : wl;
+            if (emit_word(qp, gt, (uint32_t)i, k, w, l) < 0)
+                return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+            if (!sp)
+                break;
+            wl -= l + 1;
+            w = sp + 1;
+        }
+    }
+    for (size_t i = 0; i < gt->n; i++)
+        gt->v[i].p = qp->sg_out.data + gt->v[i].off;
+    qsort(gt->v, gt->n, sizeof *gt->v, by_term);
+    for (size_t i = 0; i < gt->n; i++) {
+        gterm_t *t = &gt->v[i];
+        if (i && by_term(t - 1, t) == 0) {
+            t->freq = t[-1].freq;
+            continue;
+        }
+        urb_xstatus_t st = urb_xdb_termfreq(db, t->p, t->len, &t->freq);
+        if (st != URB_X_OK)
+            return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    }
+    qsort(gt->v, gt->n, sizeof *gt->v, by_owner);
+    return URB_X_OK;
+}
+
+/* The groups of the candidate whose terms start at gt->v[*at]; *at moves
+ * past them. Returns how many words (1 or 2). */
+static size_t groups_of(const gterms_t *gt, size_t *at, double total,
+                        group_t g[2])
+{
+    size_t ng = 0, i = *at;
+    uint32_t cand = gt->v[i].cand;
+    g[0].n = g[1].n = 0;
+    g[0].sum = g[1].sum = 0;
+    g[0].est = g[1].est = 0;
+    for (; i < gt->n && gt->v[i].cand == cand; i++) {
+        const gterm_t *t = &gt->v[i];
+        group_t *gr = &g[t->word];
+        ng = t->word + 1 > ng ? t->word + 1 : ng;
+        if (!t->freq || gr->n == GROUP_MAX)
+            continue;
+        gr->off[gr->n] = t->off;
+        gr->len[gr->n++] = t->len;
+        gr->sum += t->freq;
+        gr->est = total - (total - gr->est) * (1 - t->freq / total);
+    }
+    *at = i;
+    return ng;
+}
+
+/* Sets hit[i] for the reports docs[i] holding a term of g. */
+static urb_xstatus_t group_mark(urb_qparser_t *qp, urb_xdb_t *db,
+                                const group_t *g, const uint32_t *docs,
+                                size_t n, bool *hit)
+{
+    memset(hit, 0, n * sizeof *hit);
+    for (size_t t = 0; t < g->n; t++) {
+        urb_xstatus_t st = urb_xdb_mark_docs(
+            db, qp->sg_out.data + g->off[t], g->len[t], docs, n, hit);
+        if (st != URB_X_OK)
+            return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    }
+    return URB_X_OK;
+}
+
+typedef struct collect {
+    uint32_t *docs;
+    size_t n;
+} collect_t;
+
+static int on_doc(void *ctx, uint32_t docid)
+{
+    collect_t *c = ctx;
+    c->docs[c->n++] = docid;
+    return 0;
+}
+
+/* Reports matching the context and every group of gs[0..ng): exact when
+ * the context, or without one a group, holds at most URB_SUGGEST_EXACT
+ * reports (their posting lists are skipped along, not walked); else
+ * estimated from the term statistics as Xapian does, as if independent. */
+static urb_xstatus_t count_groups(urb_qparser_t *qp, urb_xdb_t *db,
+                                  const ctxset_t *cs, const group_t *gs,
+                                  size_t ng, uint32_t *count)
+{
+    uint32_t own[URB_SUGGEST_EXACT];
+    bool hit[URB_SUGGEST_EXACT], all[URB_SUGGEST_EXACT];
+    const uint32_t *docs = cs->docs;
+    size_t n = cs->n, skip = ng;
+    *count = 0;
+    for (size_t i = 0; i < ng; i++)
+        if (!gs[i].n)
+            return URB_X_OK;
+    if (!cs->any) {
+        for (size_t i = 0; i < ng; i++)
+            if (gs[i].sum <= URB_SUGGEST_EXACT &&
+                (skip == ng || gs[i].sum < gs[skip].sum))
+                skip = i;
+        if (skip < ng) {
+            collect_t c = {own, 0};
+            for (size_t t = 0; t < gs[skip].n; t++) {
+                urb_xstatus_t st = urb_xdb_postlist(
+                    db, qp->sg_out.data + gs[skip].off[t], gs[skip].len[t],
+                    on_doc, &c);
+                if (st != URB_X_OK)
+                    return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+            }
+            sort_unique(own, &c.n);
+            docs = own;
+            n = c.n;
+        }
+    }
+    if (cs->known || skip < ng) {
+        for (size_t i = 0; i < n; i++)
+            all[i] = true;
+        for (size_t i = 0; i < ng; i++) {
+            if (i == skip)
+                continue;
+            urb_xstatus_t st = group_mark(qp, db, &gs[i], docs, n, hit);
+            if (st != URB_X_OK)
+                return st;
+            for (size_t d = 0; d < n; d++)
+                all[d] = all[d] && hit[d];
+        }
+        for (size_t d = 0; d < n; d++)
+            *count += all[d];
+        return URB_X_OK;
+    }
+    double est = cs->est;
+    for (size_t i = 0; i < ng; i++)
+        est *= gs[i].est / cs->total;
+    *count = (uint32_t)(est + 0.5);
+    return URB_X_OK;
+}
+
+/* Counts a CJK run candidate: its phrase query within the context. */
+static urb_xstatus_t count_run(urb_qparser_t *qp, urb_xenq_t *enq,
+                               urb_xquery_t *ctx, urb_xquery_t *filter,
+                               urb_qcand_t *c)
 {
     urb_xquery_t *q;
     urb_xstatus_t st = in_context(qp, qp->sg_strs.data + c->word_off,
@@ -223,6 +541,24 @@ static urb_xstatus_t count(urb_qparser_t *qp, urb_xenq_t *enq,
     if (st == URB_X_OK && q)
         st = count_matches(qp, enq, q, &c->count);
     urb_xquery_free(q);
+    return st;
+}
+
+/* Counts the first n candidates: each word, or both words of a phrase
+ * (as the search for the suggestion matches them, not as a phrase),
+ * within the context. */
+static urb_xstatus_t count_all(urb_qparser_t *qp, urb_xdb_t *db,
+                               const ctxset_t *cs, size_t n)
+{
+    gterms_t gt = {0};
+    group_t g[2];
+    urb_xstatus_t st = lookup_terms(qp, db, n, &gt);
+    for (size_t at = 0; st == URB_X_OK && at < gt.n;) {
+        urb_qcand_t *c = &qp->cands[gt.v[at].cand];
+        size_t ng = groups_of(&gt, &at, cs->total, g);
+        st = count_groups(qp, db, cs, g, ng, &c->count);
+    }
+    free(gt.v);
     return st;
 }
 
@@ -337,6 +673,199 @@ static urb_xstatus_t cjk_candidates(urb_qparser_t *qp, urb_xenq_t *enq,
     return st;
 }
 
+/* ---- Phrases: the P terms of titles and headings ---- */
+
+#define PHRASE_MIN_CHARS 3 /* a shorter prefix starts too many pairs */
+
+/* Sets qp->sg_out to prefix a[0..an), then b[0..bn), NUL-terminated. */
+static int set_prefix(urb_qparser_t *qp, const char *pfx, const char *a,
+                      size_t an, const char *b, size_t bn)
+{
+    urb_buf_t *o = &qp->sg_out;
+    o->len = 0;
+    return urb_buf_append(o, pfx, strlen(pfx)) < 0 ||
+                   urb_buf_append(o, a, an) < 0 ||
+                   urb_buf_append(o, b, bn) < 0 || urb_buf_append(o, "", 1) < 0
+               ? -1
+               : 0;
+}
+
+typedef struct pairs {
+    urb_qparser_t *qp;
+    size_t seen, skip, n_words;
+    /* the most frequent pairs, for phrases: offsets into qp->sg_strs */
+    size_t top, off[PHRASES], len[PHRASES];
+    uint32_t freq[PHRASES];
+    bool oom;
+} pairs_t;
+
+/* A pair "before word": word's candidate is one the titles pair with the
+ * word before. */
+static int on_next(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    pairs_t *ps = ctx;
+    if (++ps->seen > SCAN_MAX)
+        return 1;
+    urb_qcand_t *c = find_cand(ps->qp, ps->n_words, term + ps->skip,
+                               len - ps->skip);
+    if (c)
+        c->pair = freq;
+    return 0;
+}
+
+/* A pair whose first word starts with the prefix: kept among the most
+ * frequent. */
+static int on_pair(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    pairs_t *ps = ctx;
+    if (++ps->seen > SCAN_MAX)
+        return 1;
+    size_t i = ps->top;
+    if (i == PHRASES) {
+        for (i = 0; i < ps->top && ps->freq[i] >= freq; i++)
+            ;
+        if (i == ps->top)
+            return 0;
+    } else {
+        ps->top++;
+    }
+    if (add_str(ps->qp, term + ps->skip, len - ps->skip, &ps->off[i]) < 0) {
+        ps->oom = true;
+        return 1;
+    }
+    ps->len[i] = len - ps->skip;
+    ps->freq[i] = freq;
+    return 0;
+}
+
+typedef struct wform {
+    urb_qparser_t *qp;
+    size_t seen, skip, off, len;
+    uint32_t freq, sum;
+    bool oom;
+} wform_t;
+
+static int on_wform(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    wform_t *f = ctx;
+    if (++f->seen > SCAN_MAX)
+        return 1;
+    f->sum += freq;
+    if (freq > f->freq) {
+        f->freq = freq;
+        f->len = len - f->skip;
+        if (add_str(f->qp, term + f->skip, f->len, &f->off) < 0) {
+            f->oom = true;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Appends the written form of folded word w to qp->sg_strs, chosen as for
+ * a candidate (on_form): its most frequent form unlike the word, when
+ * more reports write it so than as folded. */
+static urb_xstatus_t append_form(urb_qparser_t *qp, urb_xdb_t *db,
+                                 const char *w, size_t wl)
+{
+    char sep = URB_FORM_SEP;
+    wform_t f = {.qp = qp, .skip = strlen(URB_PFX_FORM) + wl + 1};
+    uint32_t freq = 0;
+    size_t at = qp->sg_strs.len;
+    urb_xstatus_t st = URB_X_OK;
+    if (set_prefix(qp, URB_PFX_FORM, w, wl, &sep, 1) < 0)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    if ((st = urb_xdb_allterms(db, qp->sg_out.data, on_wform, &f)) == URB_X_OK)
+        st = urb_xdb_termfreq(db, w, wl, &freq);
+    if (st != URB_X_OK)
+        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    if (f.oom)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    bool form = f.freq > (freq > f.sum ? freq - f.sum : 0);
+    /* The form is copied from where the scan left it, past `at`. */
+    size_t from = form ? f.off : 0, n = form ? f.len : wl;
+    qp->sg_strs.len = at;
+    if (form) {
+        memmove(qp->sg_strs.data + at, qp->sg_strs.data + from, n);
+        qp->sg_strs.len += n;
+        return URB_X_OK;
+    }
+    return urb_buf_append(&qp->sg_strs, w, n) < 0
+               ? urb_qp_fail(qp, URB_X_NOMEM, "out of memory")
+               : URB_X_OK;
+}
+
+/* The word before (qp->sg_strs[0..prev)) and the last word's prefix as
+ * titles and headings pair them: marks the candidates among the first
+ * n_words that follow the word before, and adds the most frequent pairs
+ * starting with the prefix as phrase candidates ("refug" -> "refugee
+ * housing"). */
+static urb_xstatus_t pair_candidates(urb_qparser_t *qp, urb_xdb_t *db,
+                                     size_t prev, size_t n_words)
+{
+    const urb_buf_t *p = &qp->sg_prefix;
+    char sep = URB_PAIR_SEP;
+    pairs_t ps = {.qp = qp, .n_words = n_words};
+    urb_xstatus_t st = URB_X_OK;
+    if (prev) {
+        ps.skip = strlen(URB_PFX_PAIR) + prev + 1;
+        if (set_prefix(qp, URB_PFX_PAIR, qp->sg_strs.data, prev, &sep, 1) < 0 ||
+            urb_buf_append(&qp->sg_out, p->data, p->len + 1) < 0)
+            return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+        qp->sg_out.len--;
+        st = urb_xdb_allterms(db, qp->sg_out.data, on_next, &ps);
+    }
+    size_t chars = 0;
+    int32_t cp;
+    for (size_t at = 0, k; (k = utf8_next(p->data + at, p->len - at, &cp));
+         at += k)
+        chars++;
+    if (st != URB_X_OK || chars < PHRASE_MIN_CHARS)
+        return st == URB_X_OK
+                   ? st
+                   : urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    ps.seen = 0;
+    ps.skip = strlen(URB_PFX_PAIR);
+    if (set_prefix(qp, URB_PFX_PAIR, p->data, p->len, "", 0) < 0)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    if ((st = urb_xdb_allterms(db, qp->sg_out.data, on_pair, &ps)) != URB_X_OK)
+        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    if (ps.oom)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    for (size_t i = 0; i < ps.top; i++) {
+        const char *w = qp->sg_strs.data + ps.off[i];
+        const char *s2 = memchr(w, URB_PAIR_SEP, ps.len[i]);
+        if (!s2)
+            continue;
+        size_t l1 = (size_t)(s2 - w), l2 = ps.len[i] - l1 - 1;
+        size_t w2_off = ps.off[i] + l1 + 1, form_off = qp->sg_strs.len;
+        const urb_qcand_t *c1 = find_cand(qp, n_words, w, l1);
+        if (c1)
+            st = urb_buf_append(&qp->sg_strs, qp->sg_strs.data + c1->form_off,
+                                c1->form_len) < 0
+                     ? URB_X_NOMEM
+                     : URB_X_OK;
+        else
+            st = urb_buf_append(&qp->sg_strs, qp->sg_strs.data + ps.off[i],
+                                l1) < 0
+                     ? URB_X_NOMEM
+                     : URB_X_OK;
+        if (st == URB_X_OK && urb_buf_append(&qp->sg_strs, &sep, 1) < 0)
+            st = URB_X_NOMEM;
+        if (st != URB_X_OK)
+            return urb_qp_fail(qp, st, "out of memory");
+        if ((st = append_form(qp, db, qp->sg_strs.data + w2_off, l2)) != URB_X_OK)
+            return st;
+        if (URB_QGROW(qp->cands, qp->cap_cands, qp->n_cands + 1) < 0)
+            return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+        qp->cands[qp->n_cands++] = (urb_qcand_t){
+            .word_off = ps.off[i], .word_len = ps.len[i], .form_off = form_off,
+            .form_len = qp->sg_strs.len - form_off, .freq = ps.freq[i],
+            .phrase = true};
+    }
+    return URB_X_OK;
+}
+
 /* The earlier text as context: its query, and qp->exp set to its
  * expansion languages. Text that does not parse leaves no context and the
  * expansion of an empty query (lang, or every indexed language). */
@@ -374,8 +903,8 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
         urb_buf_append(pfx, "", 1) < 0)
         return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     scan_t sc = {qp, 0, false};
+    size_t prev = qp->sg_strs.len;
     qp->n_cands = 0;
-    qp->sg_strs.len = 0;
     /* A CJK run is completed from report text (cjk_candidates), not
      * from terms, which hold one character each. */
     urb_xstatus_t st =
@@ -398,10 +927,18 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
             c->form_len = c->word_len;
         }
     }
-    if (qp->n_cands)
-        qsort(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq);
-    size_t keep =
-        qp->n_cands / CAND_FACTOR < limit ? qp->n_cands : CAND_FACTOR * limit;
+    size_t n_words = qp->n_cands;
+    if (n_words && (st = pair_candidates(qp, db, prev, n_words)) != URB_X_OK)
+        return st;
+    if (n_words)
+        qsort(qp->cands, n_words, sizeof *qp->cands, by_freq);
+    size_t keep = n_words / CAND_FACTOR < limit ? n_words : CAND_FACTOR * limit;
+    /* The phrases are counted after the words kept. */
+    for (size_t i = n_words; i < qp->n_cands; i++, keep++) {
+        urb_qcand_t t = qp->cands[keep];
+        qp->cands[keep] = qp->cands[i];
+        qp->cands[i] = t;
+    }
 
     /* Count each against the context. */
     urb_xquery_t *ctx = NULL, *filter = NULL;
@@ -431,8 +968,14 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
         qsort(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq);
         keep = qp->n_cands < CAND_FACTOR * limit ? qp->n_cands : CAND_FACTOR * limit;
     }
-    for (size_t i = 0; i < keep && st == URB_X_OK; i++)
-        st = count(qp, enq, ctx, filter, &qp->cands[i]);
+    if (ngram) {
+        for (size_t i = 0; i < keep && st == URB_X_OK; i++)
+            st = count_run(qp, enq, ctx, filter, &qp->cands[i]);
+    } else {
+        ctxset_t cs;
+        if ((st = match_context(qp, db, enq, ctx, filter, &cs)) == URB_X_OK)
+            st = count_all(qp, db, &cs, keep);
+    }
     if (st != URB_X_OK)
         goto done;
     qsort(qp->cands, keep, sizeof *qp->cands, by_count);

@@ -30,6 +30,7 @@ struct urb_terms {
     stemmer_slot_t *slots;
     size_t n_slots, cap_slots;
     urb_buf_t term, form, fold, data;
+    urb_buf_t prev; /* the word before, in a title or heading */
     char err[256];
 };
 
@@ -65,6 +66,7 @@ void urb_terms_free(urb_terms_t *t)
     urb_buf_free(&t->form);
     urb_buf_free(&t->fold);
     urb_buf_free(&t->data);
+    urb_buf_free(&t->prev);
     free(t);
 }
 
@@ -202,6 +204,35 @@ static int form_term(job_t *j, const char *src, const urb_token_t *tk)
     return st == URB_X_OK ? 0 : xfail(j, st);
 }
 
+/* The pair term of the word before (t->prev, when not empty) and tk, a
+ * word of a title or heading; tk becomes the word before. Characters of
+ * unspaced scripts and stopwords of the report's language make no pairs
+ * ("housing in" is no phrase worth offering). wdf 0: pairs serve
+ * completion only. */
+static int pair_term(job_t *j, const urb_token_t *tk)
+{
+    urb_terms_t *t = j->t;
+    bool word = !(tk->flags & URB_TOK_NGRAM) &&
+                !(j->stem && urb_stopword(j->stem->code, tk->term, tk->term_len));
+    if (word && t->prev.len) {
+        char sep = URB_PAIR_SEP;
+        if (make_term(t, URB_PFX_PAIR, t->prev.data, t->prev.len) < 0 ||
+            urb_buf_append(&t->term, &sep, 1) < 0 ||
+            urb_buf_append(&t->term, tk->term, tk->term_len) < 0)
+            return oom(t);
+        if (t->term.len <= XAPIAN_TERM_MAX) {
+            urb_xstatus_t st =
+                urb_xdoc_add_term(j->doc, t->term.data, t->term.len, 0);
+            if (st != URB_X_OK)
+                return xfail(j, st);
+        }
+    }
+    t->prev.len = 0;
+    if (word && urb_buf_append(&t->prev, tk->term, tk->term_len) < 0)
+        return oom(t);
+    return 0;
+}
+
 /* Indexes the words of s[0..n). Title and heading words (field_prefix
  * set) also get their field term and `extra` wdf on the word and stem. */
 static int index_words(job_t *j, const char *s, size_t n,
@@ -209,11 +240,13 @@ static int index_words(job_t *j, const char *s, size_t n,
 {
     urb_token_t tk;
     int r;
+    j->t->prev.len = 0;
     urb_tokenizer_reset(j->t->tz, s, n);
     while ((r = urb_tokenizer_next(j->t->tz, &tk)) > 0) {
         j->pos++;
         if (posting(j, "", &tk, 1 + extra) < 0 ||
-            (field_prefix && posting(j, field_prefix, &tk, 1) < 0) ||
+            (field_prefix && (posting(j, field_prefix, &tk, 1) < 0 ||
+                              pair_term(j, &tk) < 0)) ||
             stem_term(j, &tk, 1 + extra) < 0 || form_term(j, s, &tk) < 0)
             return -1;
     }

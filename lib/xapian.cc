@@ -490,6 +490,25 @@ URB_API urb_xstatus_t urb_xdb_postlist(urb_xdb_t *db, const char *term,
     }
 }
 
+URB_API urb_xstatus_t urb_xdb_mark_docs(urb_xdb_t *db, const char *term,
+                                        size_t len, const uint32_t *docids,
+                                        size_t n, bool *hit) noexcept
+{
+    try {
+        const Xapian::Database &d = reader(db);
+        const std::string t(term, len);
+        Xapian::PostingIterator it = d.postlist_begin(t), end = d.postlist_end(t);
+        for (size_t i = 0; i < n && it != end; i++) {
+            it.skip_to(docids[i]);
+            if (it != end && *it == docids[i])
+                hit[i] = true;
+        }
+        return URB_X_OK;
+    } catch (...) {
+        return caught(db->err);
+    }
+}
+
 URB_API urb_xstatus_t urb_xdb_synonyms(urb_xdb_t *db, const char *term,
                                        urb_xterm_cb cb, void *ctx) noexcept
 {

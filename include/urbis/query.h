@@ -190,15 +190,21 @@ typedef struct urb_suggestion {
  * last space or punctuation (in unspaced scripts, the run of characters).
  * Candidates are the indexed words starting with its folded form, each
  * shown in its most frequent written form. The first 1000 written forms in
- * byte order are read (which bounds what a one-letter prefix costs) and the
- * 2 * limit most frequent words among them are counted. The earlier text,
- * as typed, is the context: `count` is the number of reports matching
- * context AND word (within language `lang` when not NULL): exact when at
- * most URB_SUGGEST_EXACT could match, else Xapian's estimate from the term
- * statistics (no posting list walk, so a call stays under a millisecond on
- * a large index). Suggestions with a count go to out[] (at most `limit`),
- * by count then word frequency; *n gets how many. Context that does not
- * parse is ignored. Returns URB_X_OK or the failing call's status. */
+ * byte order are read (which bounds what a one-letter prefix costs); the
+ * words that titles and headings pair with the word typed before (schema.h's
+ * P terms) come first, then the most frequent, and 2 * limit of them are
+ * counted. From a prefix of 3 letters on, the 3 most frequent title and
+ * heading pairs starting with it are counted too, as phrases ("refug" ->
+ * "refugee housing"). The earlier text, as typed, is the context, matched
+ * once per call: `count` is the number of reports matching context AND
+ * the suggestion's words (within language `lang` when not NULL): exact
+ * when the context, or without one the word, is in at most
+ * URB_SUGGEST_EXACT reports (their posting lists are skipped along), else
+ * estimated from the term statistics as Xapian does (no posting list walk,
+ * so a call stays under a millisecond on a large index). Suggestions with
+ * a count go to out[] (at most `limit`), by count then word frequency; *n
+ * gets how many. Context that does not parse is ignored. Returns URB_X_OK
+ * or the failing call's status. */
 #define URB_SUGGEST_EXACT 100
 urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
                           size_t len, const char *lang, size_t limit,

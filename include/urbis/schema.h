@@ -22,6 +22,8 @@
  *                   (urb_fold_case), so SUGGEST can offer "València";
  *                   only for forms unlike the folded word, which is
  *                   otherwise its own written form
+ *   P word word     two words in a row in a title or a heading, folded,
+ *                   joined by a space: the phrases SUGGEST completes
  *
  * The spelling table holds the folded words, for typo correction.
  */
@@ -40,6 +42,8 @@
 #define URB_PFX_SECTION "XS"
 #define URB_PFX_FORM "W"
 #define URB_FORM_SEP '\x1f'
+#define URB_PFX_PAIR "P"
+#define URB_PAIR_SEP ' '
 
 /* Extra within-document frequency given to words of the title and of
  * headings, on top of their body occurrence: how fields outrank the body. */

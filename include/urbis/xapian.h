@@ -141,6 +141,11 @@ URB_API urb_xstatus_t urb_xdb_allterms(urb_xdb_t *db, const char *prefix,
 URB_API urb_xstatus_t urb_xdb_postlist(urb_xdb_t *db, const char *term,
                                        size_t len, urb_xdocid_cb cb,
                                        void *ctx) URB_XNOEXCEPT;
+/* Sets hit[i] (never clears it) for each of docids[0..n), ascending, that
+ * `term` indexes: skips along the posting list instead of walking it. */
+URB_API urb_xstatus_t urb_xdb_mark_docs(urb_xdb_t *db, const char *term,
+                                        size_t len, const uint32_t *docids,
+                                        size_t n, bool *hit) URB_XNOEXCEPT;
 /* termfreq is 0 in a synonym callback. */
 URB_API urb_xstatus_t urb_xdb_synonyms(urb_xdb_t *db, const char *term,
                                        urb_xterm_cb cb,

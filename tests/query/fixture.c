@@ -69,20 +69,33 @@ static void add(urb_xdoc_t *doc, const char *pfx, const char *s, size_t n,
 }
 
 /* Words of text as the indexer writes them: the folded word with its
- * position, the field's term, the stem term, the written form when it is
- * not the folded word, and the spelling table entry. */
+ * position, the field's term, the pair with the word before in a field,
+ * the stem term, the written form when it is not the folded word, and the
+ * spelling table entry. */
 static void index_text(urb_xdb_t *db, urb_xdoc_t *doc, urb_tokenizer_t *tz,
-                       urb_stemmer_t *st, const char *zpfx, const char *text,
-                       const char *field, uint32_t *pos)
+                       const char *lang, urb_stemmer_t *st, const char *zpfx,
+                       const char *text, const char *field, uint32_t *pos)
 {
     urb_token_t tk;
-    urb_buf_t form = {0}, w = {0};
+    urb_buf_t form = {0}, w = {0}, prev = {0};
     urb_tokenizer_reset(tz, text, strlen(text));
     while (urb_tokenizer_next(tz, &tk) > 0) {
         ++*pos;
         add(doc, "", tk.term, tk.term_len, *pos, false);
         if (field)
             add(doc, field, tk.term, tk.term_len, *pos, false);
+        /* Title and heading pairs without stopwords, for phrases. */
+        bool pairs = field && !(tk.flags & URB_TOK_NGRAM) &&
+                     !urb_stopword(lang, tk.term, tk.term_len);
+        if (pairs && prev.len) {
+            if (urb_buf_append(&prev, " ", 1) < 0 ||
+                urb_buf_append(&prev, tk.term, tk.term_len) < 0)
+                exit(2);
+            add(doc, URB_PFX_PAIR, prev.data, prev.len, 0, false);
+        }
+        prev.len = 0;
+        if (pairs && urb_buf_append(&prev, tk.term, tk.term_len) < 0)
+            exit(2);
         must(urb_xdb_add_spelling(db, tk.term, 1), "spelling");
         w.len = 0;
         if (urb_fold_case(text + tk.start, tk.end - tk.start, &form) < 0 ||
@@ -103,6 +116,7 @@ static void index_text(urb_xdb_t *db, urb_xdoc_t *doc, urb_tokenizer_t *tz,
     }
     urb_buf_free(&form);
     urb_buf_free(&w);
+    urb_buf_free(&prev);
 }
 
 static void add_filter(urb_xdoc_t *doc, const char *pfx, const char *v,
@@ -125,10 +139,11 @@ static void index_doc(urb_xdb_t *db, urb_tokenizer_t *tz, const fx_doc_t *d)
         exit(2);
     for (size_t i = 0; d->lang[i] && i < 4; i++)
         zpfx[i + 1] = (char)(d->lang[i] - 32);
-    index_text(db, doc, tz, st, zpfx, d->title, URB_PFX_TITLE, &pos);
+    index_text(db, doc, tz, d->lang, st, zpfx, d->title, URB_PFX_TITLE, &pos);
     if (d->heading)
-        index_text(db, doc, tz, st, zpfx, d->heading, URB_PFX_HEADING, &pos);
-    index_text(db, doc, tz, st, zpfx, d->body, NULL, &pos);
+        index_text(db, doc, tz, d->lang, st, zpfx, d->heading, URB_PFX_HEADING,
+                   &pos);
+    index_text(db, doc, tz, d->lang, st, zpfx, d->body, NULL, &pos);
     add(doc, URB_PFX_ID, d->id, strlen(d->id), 0, true);
     add_filter(doc, URB_PFX_LANG, d->lang, strlen(d->lang));
     add_filter(doc, URB_PFX_COUNTRY, d->country, strlen(d->country));

@@ -36,12 +36,35 @@ static void completes_last_word(void)
     /* The count is what the search for the suggestion finds. */
     CHECK_STR(fx_search(&fx, "refugee housing", NULL),
               "en-cardiff,en-valencia");
-    CHECK_STR(suggest("hou", NULL, 8), "housing=3");
-    CHECK_STR(suggest("oslo HOU", NULL, 8), "oslo housing=1");
+    CHECK_STR(suggest("hou", NULL, 8), "housing=3|housing first=1");
+    CHECK_STR(suggest("oslo HOU", NULL, 8), "oslo housing=1|oslo housing first=1");
     /* Nothing to complete after a space, or with no such word. */
     CHECK_STR(suggest("refugee ", NULL, 8), "");
     CHECK_STR(suggest("qqq", NULL, 8), "");
     CHECK_STR(suggest("", NULL, 8), "");
+    fx_teardown(&fx);
+}
+
+static void completes_phrases(void)
+{
+    fx_setup(&fx);
+    /* "Refugee housing in Valencia" pairs refugee with housing; "in" is a
+     * stopword and pairs with nothing. The phrase counts what searching
+     * its words in their own language finds. */
+    static const urb_qopts_t own = {NULL, false, false};
+    CHECK_STR(suggest("refug", NULL, 8),
+              "refugee=2|refugees=2|refugee housing=2|refugiado=1");
+    CHECK_STR(fx_search(&fx, "refugee housing", &own),
+              "en-cardiff,en-valencia");
+    CHECK_STR(suggest("Hous", NULL, 8), "housing=3|housing first=1");
+    /* Written forms; "en" is a stopword and pairs with nothing; a context
+     * counts the phrase too. */
+    CHECK_STR(suggest("san", NULL, 8), "san=1|sanctuary=1|san sebastián=1");
+    CHECK_STR(suggest("oslo hous", NULL, 8),
+              "oslo housing=1|oslo housing first=1");
+    CHECK_STR(suggest("berlin refug", NULL, 8), "");
+    /* Under three letters no phrases: too many pairs start so. */
+    CHECK_STR(suggest("ho", NULL, 8), "housing=3");
     fx_teardown(&fx);
 }
 
@@ -71,14 +94,16 @@ static void ordered_by_count(void)
 static void context_and_language(void)
 {
     fx_setup(&fx);
-    CHECK_STR(suggest("hou", "en", 8), "housing=3");
+    CHECK_STR(suggest("hou", "en", 8), "housing=3|housing first=1");
     CHECK_STR(suggest("hou", "de", 8), "");
-    CHECK_STR(suggest("hou", "EN", 8), "housing=3");
-    CHECK_STR(suggest("city:oslo hou", NULL, 8), "city:oslo housing=1");
+    CHECK_STR(suggest("hou", "EN", 8), "housing=3|housing first=1");
+    CHECK_STR(suggest("city:oslo hou", NULL, 8),
+              "city:oslo housing=1|city:oslo housing first=1");
     CHECK_STR(suggest("asylum OR oslo hou", NULL, 8),
-              "asylum OR oslo housing=2");
+              "asylum OR oslo housing=2|asylum OR oslo housing first=1");
     /* Context that does not parse is ignored. */
-    CHECK_STR(suggest("\"refugee hou", NULL, 8), "\"refugee housing=3");
+    CHECK_STR(suggest("\"refugee hou", NULL, 8),
+              "\"refugee housing=3|\"refugee housing first=1");
     fx_teardown(&fx);
 }
 
@@ -178,5 +203,6 @@ static void spelling(void)
     fx_teardown(&fx);
 }
 
-URB_TEST_MAIN(T(completes_last_word), T(written_form_kept), T(ordered_by_count),
+URB_TEST_MAIN(T(completes_last_word), T(completes_phrases),
+              T(written_form_kept), T(ordered_by_count),
               T(context_and_language), T(cjk_runs), T(spelling))
