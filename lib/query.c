@@ -184,10 +184,8 @@ static urb_xquery_t *combine_owned(urb_xop_t op, urb_xquery_t **subs, size_t n)
     return q;
 }
 
-/* SYNONYM(w, Z<LL>stem for each language of exp). w must not live in
- * qp->stems: stems are appended there when stem_off is given (one slot
- * per language of exp). Numbers and Han characters are not stemmed. */
-static urb_xquery_t *expand_word(urb_qparser_t *qp, const char *w, size_t n,
+/* w must not live in qp->stems. */
+urb_xquery_t *urb_qp_expand_word(urb_qparser_t *qp, const char *w, size_t n,
                                  unsigned tflags, uint32_t pos, const int *exp,
                                  size_t n_exp, size_t *stem_off)
 {
@@ -564,6 +562,65 @@ static urb_xquery_t *phrase_query(parser_t *ps, size_t a, size_t b,
     return combine_owned(URB_XOP_PHRASE, subs, b - a);
 }
 
+/* The plain word of lexeme ps->at - 1 with the thesaurus: the run of
+ * plain words from it that a concept's form covers (urb_qp_concepts;
+ * whole lexemes, so "anti-rumour" is two words of a run) is (the words,
+ * joined by the default op) OR (the concept's forms). */
+static int build_concept(parser_t *ps)
+{
+    urb_qparser_t *qp = ps->qp;
+    const char *terms[URB_XL_WORDS_MAX];
+    size_t lens[URB_XL_WORDS_MAX], n = 0, first = ps->at - 1, nlx = 1;
+    uint32_t ends = 0; /* bit m: the first m words are whole lexemes */
+    for (size_t k = first; k < qp->n_lx; k++) {
+        const struct qlexeme *lx = &qp->lx[k];
+        if (lx->type != LX_WORD || lx->wildcard || !lx->ntok ||
+            n + lx->ntok > URB_XL_WORDS_MAX)
+            break;
+        for (size_t i = lx->tok; i < lx->tok + lx->ntok; i++) {
+            terms[n] = tok_term(qp, i);
+            lens[n++] = qp->toks[i].len;
+        }
+        ends |= 1u << n;
+    }
+    urb_xquery_t *subs[URB_XL_WORDS_MAX], *tr;
+    size_t m, k = 0;
+    if (urb_qp_concepts(qp, terms, lens, n, ends, qp->lx[first].tok,
+                        ps->pos + 1, &m, &tr) < 0)
+        return oom(ps);
+    if (tr) /* the lexemes covered */
+        for (nlx = 0, n = 0; n < m; nlx++)
+            n += qp->lx[first + nlx].ntok;
+    for (size_t x = first; x < first + nlx; x++) {
+        const struct qlexeme *lx = &qp->lx[x];
+        const struct qtok *t = &qp->toks[lx->tok];
+        if (lx->ntok == 1 && (t->flags & URB_QW_STOP))
+            continue;
+        subs[k] =
+            lx->ntok == 1
+                ? urb_qp_expand_word(qp, tok_term(qp, lx->tok), t->len,
+                                     t->tflags, ++ps->pos, qp->exp, qp->n_exp,
+                                     qp->stem_off + lx->tok * qp->n_exp)
+                : phrase_query(ps, lx->tok, lx->tok + lx->ntok, "");
+        if (!subs[k]) {
+            free_all(subs, k);
+            urb_xquery_free(tr);
+            return oom(ps);
+        }
+        k++;
+    }
+    ps->at += nlx - 1; /* k > 0: the first word is no dropped stopword */
+    urb_xquery_t *q =
+        combine_owned(ps->op_or ? URB_XOP_OR : URB_XOP_AND, subs, k);
+    if (q && tr) {
+        urb_xquery_t *both[2] = {q, tr};
+        q = combine_owned(URB_XOP_OR, both, 2);
+    } else {
+        urb_xquery_free(tr);
+    }
+    return push_item(ps, q, K_POS, F_NONE);
+}
+
 /* Words [a, b) of a word or free-text field: a phrase, a wildcard on the
  * last word (AND the phrase of the others), or one expanded word. */
 static int build_words(parser_t *ps, const struct qlexeme *lx, const char *pfx)
@@ -590,15 +647,16 @@ static int build_words(parser_t *ps, const struct qlexeme *lx, const char *pfx)
         return push_item(ps, combine_owned(URB_XOP_AND, sub, 2), K_POS, F_NONE);
     }
     const struct qtok *t = &qp->toks[a];
-    if (lx->type == LX_WORD && b - a == 1) {
-        if (t->flags & URB_QW_STOP)
-            return 0;
+    if (lx->type == LX_WORD && b - a == 1 && (t->flags & URB_QW_STOP))
+        return 0;
+    if (lx->type == LX_WORD && qp->xl && !ps->neg)
+        return build_concept(ps);
+    if (lx->type == LX_WORD && b - a == 1)
         return push_item(ps,
-                         expand_word(qp, tok_term(qp, a), t->len, t->tflags,
-                                     ++ps->pos, qp->exp, qp->n_exp,
-                                     qp->stem_off + a * qp->n_exp),
+                         urb_qp_expand_word(
+                             qp, tok_term(qp, a), t->len, t->tflags, ++ps->pos,
+                             qp->exp, qp->n_exp, qp->stem_off + a * qp->n_exp),
                          K_POS, F_NONE);
-    }
     return push_item(ps, phrase_query(ps, a, b, pfx), K_POS, F_NONE);
 }
 
@@ -1026,6 +1084,8 @@ urb_qparser_t *urb_qparser_new(const char *langs)
         l->stemmer = urb_stemmer_new(l->code);
         qp->allowed[qp->n_langs++] = l->code;
     }
+    if (urb_qp_xl_init(qp, langs) < 0)
+        goto fail;
     return qp;
 fail:
     urb_qparser_free(qp);
@@ -1068,6 +1128,7 @@ void urb_qparser_free(urb_qparser_t *qp)
     urb_buf_free(&qp->sg_strs);
     urb_buf_free(&qp->sg_prefix);
     urb_buf_free(&qp->sg_out);
+    urb_qp_xl_free(qp);
     free(qp);
 }
 
@@ -1079,7 +1140,7 @@ const char *urb_qparser_errmsg(const urb_qparser_t *qp)
 static void reset(urb_qparser_t *qp)
 {
     drop_items(qp);
-    qp->n_lx = qp->n_toks = qp->n_exp = 0;
+    qp->n_lx = qp->n_toks = qp->n_exp = qp->n_syns = 0;
     qp->arena.len = qp->stems.len = 0;
     qp->errmsg[0] = '\0';
     qp->info = (urb_qinfo_t){0};
@@ -1112,6 +1173,8 @@ static int make_info(urb_qparser_t *qp)
     qp->info.langs = qp->exp_codes;
     qp->info.n_langs = qp->n_exp;
     qp->info.stems = qp->stem_ptrs;
+    qp->info.syns = qp->syns;
+    qp->info.n_syns = qp->n_syns;
     return 0;
 }
 
@@ -1135,6 +1198,7 @@ urb_xstatus_t urb_qparser_parse(urb_qparser_t *qp, const char *text, size_t len,
                    .st = URB_X_OK};
     if (lex(&ps) < 0 || analyse(&ps, opts) < 0)
         return ps.st;
+    qp->xl = opts->xl;
     if (peek(&ps)->type != LX_END) {
         if (p_or(&ps, NULL) < 0)
             goto fail;
@@ -1195,7 +1259,8 @@ urb_xstatus_t urb_qp_word_query(urb_qparser_t *qp, const char *w, size_t len,
     if (n == 0)
         return URB_X_OK;
     if (n == 1) {
-        *q = expand_word(qp, b->data, b->len - 1, tflags, 1, exp, n_exp, NULL);
+        *q = urb_qp_expand_word(qp, b->data, b->len - 1, tflags, 1, exp, n_exp,
+                                NULL);
     } else if (URB_QGROW(qp->ptrs, qp->cap_ptrs, n) == 0) {
         const char *t = b->data;
         size_t i;

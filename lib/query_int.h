@@ -5,6 +5,7 @@
 
 #include "urbis/lang.h"
 #include "urbis/query.h"
+#include "urbis/thesaurus.h"
 
 /* An indexed language: its code, its stem-term prefix ("ZES"), its stemmer
  * (NULL when the language has none). */
@@ -93,6 +94,20 @@ struct urb_qparser {
     urb_range_t *hl;
     size_t cap_hl;
 
+    /* query_xl.c: the indexed languages as given, the thesaurus (read on
+     * first use, shared unless owned), its languages' indices in langs
+     * (-1: not indexed), whether this parse expands with it, the
+     * synonyms it added for the snippets */
+    char *xl_langs;
+    urb_thes_t *thes;
+    bool thes_owned;
+    int *thes_lang;
+    bool xl;
+    urb_xquery_t **xl_subs;
+    size_t cap_xl_subs;
+    urb_qsyn_t *syns;
+    size_t n_syns, cap_syns;
+
     /* suggest.c */
     urb_qcand_t *cands;
     size_t n_cands, cap_cands;
@@ -115,6 +130,35 @@ int urb_qp_lang(const urb_qparser_t *qp, const char *code, size_t len);
 /* Sets qp's error message (printf format); returns `st`. */
 urb_xstatus_t urb_qp_fail(urb_qparser_t *qp, urb_xstatus_t st, const char *fmt,
                           ...) __attribute__((format(printf, 3, 4)));
+
+/* SYNONYM(w, Z<LL>stem for each language exp[0..n_exp) of qp->langs,
+ * each with a stemmer). Stems are appended to qp->stems when stem_off is
+ * given (one slot per language of exp). Numbers and Han characters are
+ * not stemmed. Uses qp->ptrs and qp->term. NULL on OOM. */
+urb_xquery_t *urb_qp_expand_word(urb_qparser_t *qp, const char *w, size_t n,
+                                 unsigned tflags, uint32_t pos, const int *exp,
+                                 size_t n_exp, size_t *stem_off);
+
+/* ---- The thesaurus (query_xl.c) ---- */
+
+#define URB_XL_WORDS_MAX 8 /* words of a concept's form looked at */
+
+/* Prepares qp for the built-in thesaurus of the indexed languages
+ * `langs` (as urb_qparser_new takes them), read on its first use. 0, or
+ * -1 on OOM. urb_qp_xl_free frees what it and urb_qp_concepts allocate. */
+int urb_qp_xl_init(urb_qparser_t *qp, const char *langs);
+void urb_qp_xl_free(urb_qparser_t *qp);
+
+/* The plain words terms[0..n) follow each other in the query, terms[0]
+ * being query word `word` at query position pos; a form may cover the
+ * first m words only when bit m of `ends` is set (they end a typed word).
+ * When the longest concept form they start with covers *covered words,
+ * *tr gets the forms of its concepts in every indexed language, as one
+ * synonym at a reduced weight, and their words are noted in qp->syns as
+ * synonyms of `word`. Else *covered is 1 and *tr NULL. 0, or -1 on OOM. */
+int urb_qp_concepts(urb_qparser_t *qp, const char *const *terms,
+                    const size_t *lens, size_t n, uint32_t ends, size_t word,
+                    uint32_t pos, size_t *covered, urb_xquery_t **tr);
 
 /* The query for one typed word w[0..len) (folded or not): its tokens as a
  * word expanded with stems in the languages exp[0..n_exp) (indices into

@@ -22,6 +22,8 @@ typedef struct sctx {
     const urb_qinfo_t *info;
     size_t l;               /* the document's language in info->langs */
     urb_stemmer_t *stemmer; /* its stemmer; NULL: exact matches only */
+    bool words;             /* it is in info->langs: words have stems */
+    const char *lang;       /* its code, when synonyms' stems count */
 } sctx_t;
 
 static uint32_t hash(const char *s, size_t n)
@@ -52,10 +54,17 @@ static bool may_stem_to(const sctx_t *c, const char *t, size_t n)
 {
     const urb_qinfo_t *info = c->info;
     size_t k = utf8_len((unsigned char)t[0]);
-    for (size_t i = 0; i < info->n_words; i++) {
+    for (size_t i = 0; c->words && i < info->n_words; i++) {
         const char *ws = info->stems[i * info->n_langs + c->l];
         if (c->qp->word_ids[i] >= 0 && ws && k <= n &&
             strncmp(ws, t, k) == 0)
+            return true;
+    }
+    for (size_t i = 0; i < info->n_syns; i++) {
+        const urb_qsyn_t *y = &info->syns[i];
+        if (y->stem && c->lang && strcmp(y->lang, c->lang) == 0 && k <= n &&
+            k <= y->stem_len && c->qp->word_ids[y->word] >= 0 &&
+            memcmp(y->stem, t, k) == 0)
             return true;
     }
     return false;
@@ -75,6 +84,11 @@ static int32_t compute(const sctx_t *c, const char *t, size_t n,
             if (memcmp(t, w->term, w->len) == 0)
                 return ids[i];
     }
+    for (size_t i = 0; i < info->n_syns; i++) { /* thesaurus words */
+        const urb_qsyn_t *y = &info->syns[i];
+        if (ids[y->word] >= 0 && n == y->len && memcmp(t, y->term, n) == 0)
+            return ids[y->word];
+    }
     if (!c->stemmer || (tflags & (URB_TOK_NGRAM | URB_TOK_NUMBER)) ||
         !may_stem_to(c, t, n))
         return -1;
@@ -82,10 +96,17 @@ static int32_t compute(const sctx_t *c, const char *t, size_t n,
     const char *s = urb_stem(c->stemmer, t, n, &sl);
     if (!s)
         return -2;
-    for (size_t i = 0; i < info->n_words; i++) {
+    for (size_t i = 0; c->words && i < info->n_words; i++) {
         const char *ws = info->stems[i * info->n_langs + c->l];
         if (ids[i] >= 0 && ws && strncmp(ws, s, sl) == 0 && ws[sl] == '\0')
             return ids[i];
+    }
+    for (size_t i = 0; i < info->n_syns; i++) {
+        const urb_qsyn_t *y = &info->syns[i];
+        if (ids[y->word] >= 0 && y->stem && c->lang &&
+            strcmp(y->lang, c->lang) == 0 && y->stem_len == sl &&
+            memcmp(y->stem, s, sl) == 0)
+            return ids[y->word];
     }
     return -1;
 }
@@ -190,11 +211,20 @@ static int signature(const sctx_t *c, const char *doc_lang, urb_buf_t *sig)
         return -1;
     for (size_t i = 0; i < info->n_words; i++) {
         const urb_qword_t *w = &info->words[i];
-        const char *ws = c->stemmer ? info->stems[i * info->n_langs + c->l] : NULL;
+        const char *ws = c->words && c->stemmer
+                             ? info->stems[i * info->n_langs + c->l]
+                             : NULL;
         int32_t head[2] = {c->qp->word_ids[i], (int32_t)(w->flags & URB_QW_PREFIX)};
         if (urb_buf_append(sig, (const char *)head, sizeof head) < 0 ||
             urb_buf_append(sig, w->term, w->len + 1) < 0 ||
             urb_buf_append(sig, ws ? ws : "", ws ? strlen(ws) + 1 : 1) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < info->n_syns; i++) { /* their stems are fixed */
+        const urb_qsyn_t *y = &info->syns[i];
+        if (urb_buf_append(sig, (const char *)&y->word, sizeof y->word) < 0 ||
+            urb_buf_append(sig, y->term, y->len + 1) < 0 ||
+            urb_buf_append(sig, y->lang, strlen(y->lang) + 1) < 0)
             return -1;
     }
     return 0;
@@ -330,13 +360,22 @@ int urb_snippet_find(urb_qparser_t *qp, const urb_qinfo_t *info,
         URB_QGROW(qp->counts, qp->cap_counts, nw) < 0)
         return -1;
     if (prepare(qp, info, doc_lang)) {
-        sctx_t c = {qp, info, 0, NULL};
+        sctx_t c = {qp, info, 0, NULL, false, NULL};
         for (size_t l = 0; doc_lang && l < info->n_langs; l++) {
             if (strcmp(info->langs[l], doc_lang) == 0) {
                 int i = urb_qp_lang(qp, doc_lang, strlen(doc_lang));
                 c.l = l;
                 c.stemmer = i >= 0 ? qp->langs[i].stemmer : NULL;
+                c.words = true;
             }
+        }
+        /* A synonym's stem needs the document language's stemmer even
+         * when that language is outside the expansion set. */
+        int dl = doc_lang ? urb_qp_lang(qp, doc_lang, strlen(doc_lang)) : -1;
+        if (dl >= 0 && info->n_syns) {
+            c.lang = qp->langs[dl].code;
+            if (!c.stemmer)
+                c.stemmer = qp->langs[dl].stemmer;
         }
         if (find_matches(&c, text, len, doc_lang) < 0)
             return -1;

@@ -46,6 +46,11 @@
  * detector is only sure of a sentence). The exact folded word is always
  * kept. Languages without a stemmer add no stems.
  *
+ * Thesaurus (xl set; thesaurus.h): a run of plain words (not signed,
+ * negated, quoted or a field) that is a concept's form, the longest
+ * from its first word, becomes (the words) OR (the concept's forms in
+ * every indexed language as one synonym, at half weight).
+ *
  * Stopwords: the stopword language is lang=xx, or the detected language
  * when the guess is confident; without one (most short lang=auto queries)
  * nothing is a stopword. A stopword standing alone as a plain word (no
@@ -104,6 +109,17 @@ typedef struct urb_qword {
     unsigned flags;    /* URB_QW_* */
 } urb_qword_t;
 
+/* A word of a thesaurus form the query was expanded with (xl): a snippet
+ * marks it as it marks the query word it stands for. */
+typedef struct urb_qsyn {
+    const char *term; /* folded */
+    size_t len;
+    const char *lang; /* the form's language */
+    const char *stem; /* its stem in lang, NULL when none */
+    size_t stem_len;
+    size_t word; /* index in urb_qinfo_t.words */
+} urb_qsyn_t;
+
 typedef struct urb_qinfo {
     const urb_qword_t *words;
     size_t n_words;
@@ -116,6 +132,8 @@ typedef struct urb_qinfo {
     const char *const *stems;
     const char *detected; /* the guessed language, NULL when none */
     bool confident;
+    const urb_qsyn_t *syns; /* thesaurus words (xl), see urb_qsyn_t */
+    size_t n_syns;
 } urb_qinfo_t;
 
 /* Parses text[0..len) with opts (NULL: lang=auto, op=and, xl) into

@@ -9,9 +9,11 @@ static fx_t fx;
 
 static const urb_qopts_t EN = {"en", false, false};
 static const urb_qopts_t ES = {"es", false, false};
-static const urb_qopts_t OR = {NULL, true, true};
+static const urb_qopts_t OR = {NULL, true, false};
 
-#define SEARCH(q, want) CHECK_STR(fx_search(&fx, q, NULL), want)
+/* lang=auto without the thesaurus (thesaurus_test.c tests it). */
+static const urb_qopts_t AUTO = {NULL, false, false};
+#define SEARCH(q, want) CHECK_STR(fx_search(&fx, q, &AUTO), want)
 #define SEARCH_O(q, o, want) CHECK_STR(fx_search(&fx, q, &o), want)
 
 static void words_and_default_op(void)
@@ -44,10 +46,12 @@ static void stem_expansion(void)
     SEARCH("refugiados", "es-donostia");
     SEARCH("Flüchtling", "de-berlin");
     SEARCH("associacao", "pt-lisboa");
-    /* lang=en expands in English alone; xl adds the others. */
+    /* lang=en expands in English alone; xl adds the others (and the
+     * thesaurus' translations). */
     SEARCH_O("refugiados", EN, "");
     urb_qopts_t en_xl = {"en", false, true};
-    SEARCH_O("refugiados", en_xl, "es-donostia");
+    SEARCH_O("refugiados", en_xl,
+             "de-berlin,en-cardiff,en-valencia,es-donostia,zh-shanghai");
     SEARCH_O("refugees", EN, "en-cardiff,en-valencia");
     fx_teardown(&fx);
 }

@@ -173,7 +173,8 @@ static void remembered_words(void)
     setup();
     const urb_qinfo_t *info;
     urb_xquery_t *xq;
-    CHECK(urb_qparser_parse(qp, "refugees", 8, NULL, &xq, &info) == URB_X_OK);
+    static const urb_qopts_t noxl = {NULL, false, false};
+    CHECK(urb_qparser_parse(qp, "refugees", 8, &noxl, &xq, &info) == URB_X_OK);
     urb_xquery_free(xq);
     CHECK_STR(again(info, "Refugee housing.", "en"), "<b>Refugee</b> housing.");
     CHECK_STR(again(info, "More refugee housing.", "en"),
