@@ -19,10 +19,32 @@
 #define SPELL_MIN_CHARS 3
 #define FORM_MIN_CHARS 2
 
+/* Stems kept per language and worker: a report's words repeat across
+ * reports (Zipf), and a Hunspell stem costs tens of microseconds. Cleared
+ * when full, so memory stays bounded. */
+#define STEM_CACHE_MAX (1u << 17)
+
+/* A table of words, each with a number: open addressing over FNV-1a
+ * hashes, the words end to end in `bytes` (a stem cache stores the stem
+ * right after its word). */
+typedef struct wslot {
+    uint64_t hash;
+    size_t off;
+    uint32_t len, val;
+    bool used;
+} wslot_t;
+
+typedef struct wtable {
+    wslot_t *slots;
+    size_t cap, n;         /* cap: a power of two, or 0 */
+    urb_buf_t bytes;
+} wtable_t;
+
 typedef struct stemmer_slot {
     char code[8];
     char zpfx[8];          /* "Z" and the upper-case code */
     urb_stemmer_t *st;     /* NULL: the language has no stemmer */
+    wtable_t cache;        /* word -> stem length, the stem after it */
 } stemmer_slot_t;
 
 struct urb_terms {
@@ -38,9 +60,79 @@ struct urb_terms {
 typedef struct job {
     urb_terms_t *t;
     urb_xdoc_t *doc;
-    const stemmer_slot_t *stem; /* NULL: no stemming */
+    stemmer_slot_t *stem;       /* NULL: no stemming */
     uint32_t pos;
 } job_t;
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static wslot_t *wt_find(const wtable_t *t, uint64_t h, const char *w,
+                        size_t n)
+{
+    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        wslot_t *s = &t->slots[i];
+        if (!s->used || (s->hash == h && s->len == n &&
+                         memcmp(t->bytes.data + s->off, w, n) == 0))
+            return s;
+    }
+}
+
+static int wt_grow(wtable_t *t)
+{
+    size_t cap = t->cap ? 2 * t->cap : 1024;
+    wslot_t *old = t->slots;
+    size_t old_cap = t->cap;
+    if (!(t->slots = calloc(cap, sizeof *t->slots))) {
+        t->slots = old;
+        return -1;
+    }
+    t->cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].used)
+            *wt_find(t, old[i].hash, NULL, 0) = old[i];
+    free(old);
+    return 0;
+}
+
+/* The slot of w[0..n), added with val 0 (and *added set) when new; NULL
+ * on OOM. Valid until the next wt_get. */
+static wslot_t *wt_get(wtable_t *t, const char *w, size_t n, bool *added)
+{
+    *added = false;
+    if ((t->n + 1) * 4 > t->cap * 3 && wt_grow(t) < 0)
+        return NULL;
+    uint64_t h = fnv1a(w, n);
+    wslot_t *s = wt_find(t, h, w, n);
+    if (s->used)
+        return s;
+    size_t off = t->bytes.len;
+    if (urb_buf_append(&t->bytes, w, n) < 0)
+        return NULL;
+    *s = (wslot_t){h, off, (uint32_t)n, 0, true};
+    t->n++;
+    *added = true;
+    return s;
+}
+
+static void wt_clear(wtable_t *t)
+{
+    if (t->cap)
+        memset(t->slots, 0, t->cap * sizeof *t->slots);
+    t->n = 0;
+    t->bytes.len = 0;
+}
+
+static void wt_free(wtable_t *t)
+{
+    free(t->slots);
+    urb_buf_free(&t->bytes);
+}
 
 urb_terms_t *urb_terms_new(void)
 {
@@ -59,8 +151,10 @@ void urb_terms_free(urb_terms_t *t)
     if (!t)
         return;
     urb_tokenizer_free(t->tz);
-    for (size_t i = 0; i < t->n_slots; i++)
+    for (size_t i = 0; i < t->n_slots; i++) {
         urb_stemmer_free(t->slots[i].st);
+        wt_free(&t->slots[i].cache);
+    }
     free(t->slots);
     urb_buf_free(&t->term);
     urb_buf_free(&t->form);
@@ -107,7 +201,7 @@ static size_t utf8_chars(const char *s, size_t n)
 /* The stemmer slot for a language, made on first use, into *out (NULL
  * for a code too long to be one). 0, or -1 on OOM. */
 static int stemmer_for(urb_terms_t *t, const char *code, size_t n,
-                       const stemmer_slot_t **out)
+                       stemmer_slot_t **out)
 {
     *out = NULL;
     if (n >= sizeof t->slots[0].code - 1)
@@ -162,13 +256,38 @@ static int posting(job_t *j, const char *prefix, const urb_token_t *tk,
     return st == URB_X_OK ? 0 : xfail(j, st);
 }
 
+/* The stem of tk through the slot's cache; NULL on OOM. */
+static const char *cached_stem(stemmer_slot_t *slot, const urb_token_t *tk,
+                               size_t *len)
+{
+    wtable_t *c = &slot->cache;
+    if (c->n >= STEM_CACHE_MAX)
+        wt_clear(c);
+    bool added;
+    wslot_t *e = wt_get(c, tk->term, tk->term_len, &added);
+    if (!e)
+        return NULL;
+    if (added) {
+        size_t sl;
+        const char *s = urb_stem(slot->st, tk->term, tk->term_len, &sl);
+        if (!s || sl > UINT32_MAX || urb_buf_append(&c->bytes, s, sl) < 0) {
+            /* Forget the word: its stem is not there. */
+            wt_clear(c);
+            return NULL;
+        }
+        e->val = (uint32_t)sl;
+    }
+    *len = e->val;
+    return c->bytes.data + e->off + e->len;
+}
+
 static int stem_term(job_t *j, const urb_token_t *tk, uint32_t wdf)
 {
     if (!j->stem || !j->stem->st ||
         (tk->flags & (URB_TOK_NGRAM | URB_TOK_NUMBER)))
         return 0;
     size_t sl;
-    const char *s = urb_stem(j->stem->st, tk->term, tk->term_len, &sl);
+    const char *s = cached_stem(j->stem, tk, &sl);
     if (!s || make_term(j->t, j->stem->zpfx, s, sl) < 0)
         return oom(j->t);
     urb_xstatus_t st =
@@ -383,18 +502,9 @@ int urb_terms_index(const urb_report_t *r, urb_terms_t *t, urb_xdoc_t *doc)
 
 /* ---- Spelling ----------------------------------------------------------- */
 
-/* Open addressing over FNV-1a hashes; the words themselves live end to
- * end in `words`. */
-typedef struct spell_slot {
-    uint64_t hash;
-    size_t off;
-    uint32_t len, count;   /* count 0: the slot is free */
-} spell_slot_t;
-
+/* Each word's count is its slot's val. */
 struct urb_spell {
-    spell_slot_t *slots;
-    size_t cap, n;         /* cap: a power of two, or 0 */
-    urb_buf_t words;
+    wtable_t words;
 };
 
 urb_spell_t *urb_spell_new(void)
@@ -406,63 +516,18 @@ void urb_spell_free(urb_spell_t *sp)
 {
     if (!sp)
         return;
-    free(sp->slots);
-    urb_buf_free(&sp->words);
+    wt_free(&sp->words);
     free(sp);
-}
-
-static uint64_t fnv1a(const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
-static spell_slot_t *spell_find(const urb_spell_t *sp, uint64_t h,
-                                const char *w, size_t n)
-{
-    for (size_t i = h & (sp->cap - 1);; i = (i + 1) & (sp->cap - 1)) {
-        spell_slot_t *s = &sp->slots[i];
-        if (!s->count || (s->hash == h && s->len == n &&
-                          memcmp(sp->words.data + s->off, w, n) == 0))
-            return s;
-    }
-}
-
-static int spell_grow(urb_spell_t *sp)
-{
-    size_t cap = sp->cap ? 2 * sp->cap : 1024;
-    spell_slot_t *old = sp->slots;
-    size_t old_cap = sp->cap;
-    if (!(sp->slots = calloc(cap, sizeof *sp->slots))) {
-        sp->slots = old;
-        return -1;
-    }
-    sp->cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].count)
-            *spell_find(sp, old[i].hash, NULL, 0) = old[i];
-    free(old);
-    return 0;
 }
 
 /* Adds count to word w[0..n); -1 on OOM. */
 static int spell_add(urb_spell_t *sp, const char *w, size_t n, uint32_t count)
 {
-    if ((sp->n + 1) * 4 > sp->cap * 3 && spell_grow(sp) < 0)
+    bool added;
+    wslot_t *s = wt_get(&sp->words, w, n, &added);
+    if (!s)
         return -1;
-    uint64_t h = fnv1a(w, n);
-    spell_slot_t *s = spell_find(sp, h, w, n);
-    if (s->count) {
-        s->count += count;
-        return 0;
-    }
-    size_t off = sp->words.len;
-    if (urb_buf_append(&sp->words, w, n) < 0)
-        return -1;
-    *s = (spell_slot_t){h, off, (uint32_t)n, count};
-    sp->n++;
+    s->val += count;
     return 0;
 }
 
@@ -502,10 +567,11 @@ int urb_spell_collect(urb_spell_t *sp, urb_xdoc_t *doc)
 
 int urb_spell_merge(urb_spell_t *into, const urb_spell_t *from)
 {
-    for (size_t i = 0; i < from->cap; i++) {
-        const spell_slot_t *s = &from->slots[i];
-        if (s->count && spell_add(into, from->words.data + s->off, s->len,
-                                  s->count) < 0)
+    const wtable_t *t = &from->words;
+    for (size_t i = 0; i < t->cap; i++) {
+        const wslot_t *s = &t->slots[i];
+        if (s->used &&
+            spell_add(into, t->bytes.data + s->off, s->len, s->val) < 0)
             return -1;
     }
     return 0;
@@ -514,13 +580,14 @@ int urb_spell_merge(urb_spell_t *into, const urb_spell_t *from)
 urb_xstatus_t urb_spell_write(const urb_spell_t *sp, urb_xdb_t *db)
 {
     char w[XAPIAN_TERM_MAX + 1];
-    for (size_t i = 0; i < sp->cap; i++) {
-        const spell_slot_t *s = &sp->slots[i];
-        if (!s->count)
+    const wtable_t *t = &sp->words;
+    for (size_t i = 0; i < t->cap; i++) {
+        const wslot_t *s = &t->slots[i];
+        if (!s->used)
             continue;
-        memcpy(w, sp->words.data + s->off, s->len);
+        memcpy(w, t->bytes.data + s->off, s->len);
         w[s->len] = '\0';
-        urb_xstatus_t st = urb_xdb_add_spelling(db, w, s->count);
+        urb_xstatus_t st = urb_xdb_add_spelling(db, w, s->val);
         if (st != URB_X_OK)
             return st;
     }
