@@ -222,6 +222,26 @@ static urb_xquery_t *form_query(urb_qparser_t *qp, const urb_thes_form_t *f,
     return q;
 }
 
+/* Is form f one word whose stem term an earlier form of its concept,
+ * from `first`, already is? ("Flüchtling | Flüchtlinge": one posting list
+ * to read, not two.) */
+static bool same_stem_before(const urb_thes_t *t, uint32_t f, uint32_t first)
+{
+    const urb_thes_form_t *x = &t->forms[f];
+    const urb_thes_tok_t *xt = &t->toks[x->tok];
+    if (x->n_tok != 1 || !xt->stem)
+        return false;
+    for (uint32_t g = first; g < f; g++) {
+        const urb_thes_form_t *y = &t->forms[g];
+        const urb_thes_tok_t *yt = &t->toks[y->tok];
+        if (y->n_tok == 1 && y->lang == x->lang && yt->stem &&
+            yt->stem_len == xt->stem_len &&
+            memcmp(yt->stem, xt->stem, xt->stem_len) == 0)
+            return true;
+    }
+    return false;
+}
+
 int urb_qp_concepts(urb_qparser_t *qp, const char *const *terms,
                     const size_t *lens, size_t n, uint32_t ends, size_t word,
                     uint32_t pos, size_t *covered, urb_xquery_t **tr)
@@ -261,10 +281,14 @@ int urb_qp_concepts(urb_qparser_t *qp, const char *const *terms,
         uint32_t b = qp->thes->first[concepts[c] + 1];
         if (URB_QGROW(qp->xl_subs, qp->cap_xl_subs, k + (b - a)) < 0)
             goto fail;
-        for (uint32_t f = a; f < b; f++, k++)
+        for (uint32_t f = a; f < b; f++) {
+            if (same_stem_before(qp->thes, f, a))
+                continue;
             if (!(qp->xl_subs[k] =
                       form_query(qp, &qp->thes->forms[f], pos, word)))
                 goto fail;
+            k++;
+        }
     }
     urb_xquery_t *syn = urb_xquery_combine(URB_XOP_SYNONYM, qp->xl_subs, k, 0);
     if (syn) {
