@@ -31,8 +31,13 @@ int urb_buf_reserve(urb_buf_t *b, size_t extra)
 
 int urb_buf_append(urb_buf_t *b, const char *s, size_t len)
 {
+    /* s may lie inside b: find it again after a realloc moves b. */
+    uintptr_t p = (uintptr_t)s, base = (uintptr_t)b->data;
+    bool inside = b->data && p >= base && p < base + b->len;
     if (urb_buf_reserve(b, len) < 0)
         return -1;
+    if (inside)
+        s = b->data + (p - base);
     if (len)
         memcpy(b->data + b->len, s, len);
     b->len += len;

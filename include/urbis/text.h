@@ -60,7 +60,8 @@ size_t urb_utf8_decode(const char *s, size_t len, int32_t *cp);
 
 /* A growable byte buffer, reused across calls; zero-initialise it. The
  * caller owns it and frees data with urb_buf_free(). reserve makes room
- * for `extra` more bytes and a NUL; append keeps data NUL-terminated. */
+ * for `extra` more bytes and a NUL; append keeps data NUL-terminated, and
+ * may append a part of the buffer itself (reserve may move it). */
 typedef struct urb_buf {
     char *data;
     size_t len, cap;

@@ -134,6 +134,17 @@ static void buffers(void)
     CHECK(urb_buf_reserve(&b, SIZE_MAX - 2) == -1);
     urb_buf_free(&b);
     CHECK(b.data == NULL && b.len == 0 && b.cap == 0);
+
+    /* Appending a part of the buffer to itself survives its reallocs. */
+    CHECK(urb_buf_append(&b, "ab", 2) == 0);
+    for (int i = 0; i < 16; i++)
+        CHECK(urb_buf_append(&b, b.data, b.len) == 0);
+    CHECK(b.len == (size_t)2 << 16 && b.data[b.len] == '\0');
+    size_t wrong = 0;
+    for (size_t i = 0; i < b.len; i++)
+        wrong += b.data[i] != (i % 2 ? 'b' : 'a');
+    CHECK(wrong == 0);
+    urb_buf_free(&b);
 }
 
 /* What Gumbo can hand the HTML reader: stray bytes among good text. */
