@@ -157,14 +157,18 @@ static void ids(const json_t *j, char *out, size_t cap)
 }
 
 /* Queries whose top 10 from the shards must equal the single index's,
- * hit for hit; with facets, also the exact total and every count. */
+ * hit for hit; with facets, also the exact total and every count. Each
+ * keeps to one language: a word expanded into every language is an
+ * OP_SYNONYM whose frequency Xapian 1.4 estimates from the stems each
+ * shard holds, so its scores may move in the third digit
+ * (docs/scaling.md). */
 static const char *const same_queries[] = {
-    "SEARCH housing",
+    "SEARCH lang=en housing",
     "SEARCH lang=en migration integration",
     "SEARCH facets=lang,country,network,year lang=en integration",
-    "SEARCH facets=lang,country limit=20 housing OR language",
-    "SEARCH filter=lang:en sort=-year reception",
-    "SEARCH \"city council\"",
+    "SEARCH facets=lang,country limit=20 lang=en housing OR language",
+    "SEARCH filter=lang:en sort=-year lang=en reception",
+    "SEARCH lang=en \"city council\"",
     "SEARCH lang=es vivienda",
     "SEARCH facets=network filter=year:2015..2020 lang=en migrants",
 };
