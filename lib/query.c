@@ -543,6 +543,44 @@ static const char *tok_term(const urb_qparser_t *qp, size_t i)
     return qp->arena.data + qp->toks[i].off;
 }
 
+/* The plain word of token i at position pos: its stems (urb_qp_expand_word)
+ * and, when it was typed with marks that folding drops ("València",
+ * "här"), OR its written form, so that the reports that write it so rank
+ * first while the others still match (the W term, lib/terms.c). */
+static urb_xquery_t *word_query(parser_t *ps, size_t i, uint32_t pos)
+{
+    urb_qparser_t *qp = ps->qp;
+    const struct qtok *t = &qp->toks[i];
+    const char *w = tok_term(qp, i);
+    urb_xquery_t *q = urb_qp_expand_word(qp, w, t->len, t->tflags, pos, qp->exp,
+                                         qp->n_exp, qp->stem_off + i * qp->n_exp);
+    if (!q || (t->tflags & (URB_TOK_NGRAM | URB_TOK_NUMBER)))
+        return q;
+    urb_buf_t form = {0}, term = {0};
+    if (urb_fold_case(ps->text + t->start, t->end - t->start, &form) < 0)
+        goto fail;
+    if (form.len == t->len && memcmp(form.data, w, t->len) == 0) {
+        urb_buf_free(&form);
+        return q;
+    }
+    char sep = URB_FORM_SEP;
+    if (urb_buf_append(&term, w, t->len) < 0 || urb_buf_append(&term, &sep, 1) < 0 ||
+        urb_buf_append(&term, form.data, form.len) < 0)
+        goto fail;
+    urb_xquery_t *both[2] = {q, term_query(qp, URB_PFX_FORM, term.data, term.len, pos)};
+    urb_buf_free(&term);
+    urb_buf_free(&form);
+    if (both[1])
+        return combine_owned(URB_XOP_OR, both, 2);
+    urb_xquery_free(q);
+    return NULL;
+fail:
+    urb_buf_free(&term);
+    urb_buf_free(&form);
+    urb_xquery_free(q);
+    return NULL;
+}
+
 /* The phrase of words [a, b) with a term prefix (one word: its term). */
 static urb_xquery_t *phrase_query(parser_t *ps, size_t a, size_t b,
                                   const char *pfx)
@@ -598,9 +636,7 @@ static int build_concept(parser_t *ps)
             continue;
         subs[k] =
             lx->ntok == 1
-                ? urb_qp_expand_word(qp, tok_term(qp, lx->tok), t->len,
-                                     t->tflags, ++ps->pos, qp->exp, qp->n_exp,
-                                     qp->stem_off + lx->tok * qp->n_exp)
+                ? word_query(ps, lx->tok, ++ps->pos)
                 : phrase_query(ps, lx->tok, lx->tok + lx->ntok, "");
         if (!subs[k]) {
             free_all(subs, k);
@@ -652,11 +688,7 @@ static int build_words(parser_t *ps, const struct qlexeme *lx, const char *pfx)
     if (lx->type == LX_WORD && qp->xl && !ps->neg)
         return build_concept(ps);
     if (lx->type == LX_WORD && b - a == 1)
-        return push_item(ps,
-                         urb_qp_expand_word(
-                             qp, tok_term(qp, a), t->len, t->tflags, ++ps->pos,
-                             qp->exp, qp->n_exp, qp->stem_off + a * qp->n_exp),
-                         K_POS, F_NONE);
+        return push_item(ps, word_query(ps, a, ++ps->pos), K_POS, F_NONE);
     return push_item(ps, phrase_query(ps, a, b, pfx), K_POS, F_NONE);
 }
 

@@ -297,9 +297,10 @@ static int stem_term(job_t *j, const urb_token_t *tk, uint32_t wdf)
 
 /* The written form: W folded \x1f case-folded source word, only when the
  * two differ (mostly diacritics): a folded word without forms is its own
- * written form (suggest.c), which spares most words a second term. Its
- * wdf is 0: forms serve completion and must not lengthen the document
- * for BM25. */
+ * written form (suggest.c), which spares most words a second term. It
+ * completes words, and ranks first the reports that write a word as a
+ * query typed it (query.c's word_query), so its wdf is 1: with 0 it
+ * would weigh nothing in BM25. */
 static int form_term(job_t *j, const char *src, const urb_token_t *tk)
 {
     urb_terms_t *t = j->t;
@@ -319,7 +320,7 @@ static int form_term(job_t *j, const char *src, const urb_token_t *tk)
         return oom(t);
     if (t->term.len > XAPIAN_TERM_MAX)
         return 0;
-    urb_xstatus_t st = urb_xdoc_add_term(j->doc, t->term.data, t->term.len, 0);
+    urb_xstatus_t st = urb_xdoc_add_term(j->doc, t->term.data, t->term.len, 1);
     return st == URB_X_OK ? 0 : xfail(j, st);
 }
 

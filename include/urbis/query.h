@@ -21,7 +21,10 @@
  *   goes through the tokenizer. When it yields several tokens (l'accueil,
  *   covid-19, a run of Han characters) they form a phrase, as Xapian does.
  * - A word w becomes SYNONYM(w, Z<LL>stem_LL(w) for each language LL of the
- *   expansion set). A quoted phrase, and a word of a phrase, is unstemmed.
+ *   expansion set). A word typed with marks that folding drops
+ *   ("València") is also OR'ed with its written form (W folded\x1fform),
+ *   so reports that write it so rank first. A quoted phrase, and a word
+ *   of a phrase, is unstemmed.
  *   word* is a wildcard over body words (at most 100 expansions, the most
  *   frequent kept).
  * - Fields (names in any case): title: and section: are free text over the

@@ -84,8 +84,8 @@ static void words_and_fields(void)
     CHECK(wdf(doc, "ZENhous") == 1 + URB_WDF_TITLE + 1);
     CHECK(wdf(doc, "ZENrefuge") == 1 + URB_WDF_TITLE + 1);
     CHECK(wdf(doc, "ZEN2023") == -1);
-    /* Written forms keep diacritics, weigh nothing, skip one-letter words. */
-    CHECK(wdf(doc, "Wvalencia\x1fvalència") == 0);
+    /* Written forms keep diacritics, weigh one, skip one-letter words. */
+    CHECK(wdf(doc, "Wvalencia\x1fvalència") == 1);
     CHECK(wdf(doc, "Whousing\x1fhousing") == -1); /* same as folded */
     /* Filters. */
     CHECK(wdf(doc, "Qes/housing-en") == 0);
