@@ -202,18 +202,20 @@ static char *dup_or_null(const char *s, bool *oom)
  * Xapian's edit-distance search over the spelling table: up to 10 ms a
  * query, most of what a query in a language with few reports cost. */
 static urb_xstatus_t correct(urb_worker_t *w, const char *text, size_t len,
-                             char **corrected)
+                             const char *lang, char **corrected)
 {
     bool oom;
     if (!w->spell && !(w->spell = calloc(URB_SPELL_SLOTS, sizeof *w->spell)))
-        return urb_query_correct(w->qp, w->db, text, len, corrected);
+        return urb_query_correct(w->qp, w->db, text, len, lang, corrected);
     urb_spell_slot_t *e = &w->spell[hash(text, len) & (URB_SPELL_SLOTS - 1)];
-    if (e->text && e->len == len && memcmp(e->text, text, len) == 0) {
+    if (e->text && e->len == len && memcmp(e->text, text, len) == 0 &&
+        strcmp(e->lang, lang) == 0) {
         *corrected = dup_or_null(e->corrected, &oom);
         if (!oom)
             return URB_X_OK; /* else the parser says it, with its message */
     }
-    urb_xstatus_t st = urb_query_correct(w->qp, w->db, text, len, corrected);
+    urb_xstatus_t st =
+        urb_query_correct(w->qp, w->db, text, len, lang, corrected);
     if (st != URB_X_OK)
         return st;
     char *t = malloc(len + 1), *c = dup_or_null(*corrected, &oom);
@@ -226,7 +228,8 @@ static urb_xstatus_t correct(urb_worker_t *w, const char *text, size_t len,
     t[len] = '\0';
     free(e->text);
     free(e->corrected);
-    *e = (urb_spell_slot_t){t, len, c};
+    *e = (urb_spell_slot_t){.text = t, .len = len, .corrected = c};
+    snprintf(e->lang, sizeof e->lang, "%s", lang);
     return URB_X_OK;
 }
 
@@ -304,7 +307,7 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
     /* Corrected first: a correction reuses the parser, and the parse's
      * info must live on to the snippets. */
     if (a->text_len) {
-        st = correct(w, a->text, a->text_len, &corrected);
+        st = correct(w, a->text, a->text_len, a->lang, &corrected);
         if (st != URB_X_OK) {
             *retry = xapian_failed(st, urb_qparser_errmsg(w->qp), out);
             goto done;

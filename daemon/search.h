@@ -17,6 +17,7 @@
 typedef struct urb_spell_slot {
     char *text;
     size_t len;
+    char lang[8];           /* the request's lang=, "" for auto */
     char *corrected;
 } urb_spell_slot_t;
 

@@ -1360,8 +1360,23 @@ static urb_xstatus_t known(urb_qparser_t *qp, urb_xdb_t *db, const char *w,
     return st;
 }
 
+/* Is the folded word w a word of language l: do its reports hold its stem? */
+static urb_xstatus_t in_language(urb_qparser_t *qp, urb_xdb_t *db, int l,
+                                 const char *w, bool *yes)
+{
+    uint32_t freq = 0;
+    size_t sl;
+    const char *s = urb_stem(qp->langs[l].stemmer, w, strlen(w), &sl);
+    if (!s || set_term(qp, qp->langs[l].zpfx, s, sl) < 0)
+        return URB_X_NOMEM;
+    urb_xstatus_t st = urb_xdb_termfreq(db, qp->term.data, qp->term.len, &freq);
+    *yes = freq > 0;
+    return st;
+}
+
 urb_xstatus_t urb_query_correct(urb_qparser_t *qp, urb_xdb_t *db,
-                                const char *text, size_t len, char **corrected)
+                                const char *text, size_t len, const char *lang,
+                                char **corrected)
 {
     *corrected = NULL;
     reset(qp);
@@ -1370,6 +1385,9 @@ urb_xstatus_t urb_query_correct(urb_qparser_t *qp, urb_xdb_t *db,
     parser_t ps = {.qp = qp, .text = text, .len = len, .st = URB_X_OK};
     if (lex(&ps) < 0)
         return ps.st == URB_X_NOMEM ? ps.st : URB_X_OK;
+    int only = lang && *lang ? urb_qp_lang(qp, lang, strlen(lang)) : -1;
+    if (only >= 0 && !qp->langs[only].stemmer)
+        only = -1;
     urb_buf_t *out = &qp->tmp;
     urb_xstatus_t st = URB_X_OK;
     size_t done = 0;
@@ -1386,7 +1404,10 @@ urb_xstatus_t urb_query_correct(urb_qparser_t *qp, urb_xdb_t *db,
             found)
             continue;
         st = urb_xdb_spelling(db, tok_term(qp, i), letters <= 6 ? 1 : 2, &sug);
-        if (st == URB_X_OK && sug && strcmp(sug, tok_term(qp, i)) != 0) {
+        bool ok = st == URB_X_OK && sug && strcmp(sug, tok_term(qp, i)) != 0;
+        if (ok && only >= 0)
+            st = in_language(qp, db, only, sug, &ok);
+        if (st == URB_X_OK && ok) {
             if (urb_buf_append(out, text + done, t->start - done) < 0 ||
                 urb_buf_append(out, sug, strlen(sug)) < 0)
                 st = URB_X_NOMEM;

@@ -160,11 +160,15 @@ urb_xstatus_t urb_query_filter(urb_qparser_t *qp, const char *field,
  * characters) that the index lacks, as a word and as a stem in every
  * indexed language, is replaced by urb_xdb_spelling's suggestion (edit
  * distance 1 up to 6 letters, 2 beyond); the rest of the text stays as
- * typed. *corrected is the malloc'd NUL-terminated text, or NULL when
- * nothing changed or the text does not parse. Returns URB_X_OK or the
- * failing call's status. */
+ * typed. With lang (an indexed language with a stemmer; NULL or "" for
+ * any) a suggestion must be a word of that language, one whose stem its
+ * reports hold: a Spanish query is not corrected into an English word.
+ * *corrected is the malloc'd NUL-terminated text, or NULL when nothing
+ * changed or the text does not parse. Returns URB_X_OK or the failing
+ * call's status. */
 urb_xstatus_t urb_query_correct(urb_qparser_t *qp, urb_xdb_t *db,
-                                const char *text, size_t len, char **corrected);
+                                const char *text, size_t len, const char *lang,
+                                char **corrected);
 
 /* ---- Snippets (snippet.c) ------------------------------------------------ */
 

@@ -246,7 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Corrected first, as the daemon does: the parse's info must live on
      * to the snippets. */
     char *corrected = NULL;
-    urb_xstatus_t st = urb_query_correct(qp, db, text, len, &corrected);
+    urb_xstatus_t st = urb_query_correct(qp, db, text, len, NULL, &corrected);
     FZ_CHECK(st == URB_X_OK);
     urb_xquery_t *q = NULL;
     const urb_qinfo_t *info = NULL;

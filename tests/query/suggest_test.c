@@ -173,16 +173,22 @@ static void cjk_runs(void)
     fx_teardown(&fx);
 }
 
-static const char *correct(const char *text)
+static const char *correct_in(const char *text, const char *lang)
 {
     char *c;
-    if (urb_query_correct(fx.qp, fx.db, text, strlen(text), &c) != URB_X_OK)
+    if (urb_query_correct(fx.qp, fx.db, text, strlen(text), lang, &c) !=
+        URB_X_OK)
         return "ERR";
     if (!c)
         return "(none)";
     strcpy(joined, c);
     free(c);
     return joined;
+}
+
+static const char *correct(const char *text)
+{
+    return correct_in(text, NULL);
 }
 
 static void spelling(void)
@@ -202,6 +208,11 @@ static void spelling(void)
     CHECK_STR(correct("osl"), "(none)");
     CHECK_STR(correct("xyzzyq"), "(none)");
     CHECK_STR(correct("\"housng"), "(none)");
+    /* Per language: a Spanish word is no correction for English. */
+    CHECK_STR(correct("vivienta"), "vivienda");
+    CHECK_STR(correct_in("vivienta", "es"), "vivienda");
+    CHECK_STR(correct_in("vivienta", "en"), "(none)");
+    CHECK_STR(correct_in("housng", "en"), "housing");
     fx_teardown(&fx);
 }
 
