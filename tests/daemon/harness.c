@@ -251,6 +251,8 @@ void urb_client_close(urb_client_t *c)
 
 int urb_client_send(urb_client_t *c, const char *s, size_t n)
 {
+    if (!c)
+        return -1;
     while (n > 0) {
         ssize_t w = send(c->fd, s, n, MSG_NOSIGNAL);
         if (w < 0 && errno == EINTR)
@@ -272,6 +274,8 @@ static long now_ms(void)
 
 char *urb_client_line(urb_client_t *c, int timeout_ms)
 {
+    if (!c)
+        return NULL;
     long deadline = now_ms() + timeout_ms;
     for (;;) {
         char *lf = memchr(c->buf, '\n', c->len);
@@ -310,6 +314,8 @@ char *urb_client_ask(urb_client_t *c, const char *line)
 
 bool urb_client_closed(urb_client_t *c, int timeout_ms)
 {
+    if (!c)
+        return false;
     long deadline = now_ms() + timeout_ms;
     char junk[4096];
     for (;;) {

@@ -45,7 +45,10 @@ typedef struct urb_client {
     size_t len;
 } urb_client_t;
 
-/* Connects; NULL on failure. Close with urb_client_close. */
+/* Connects; NULL on failure. Close with urb_client_close. The calls
+ * below take a NULL client as a failed one (send -1, line NULL, closed
+ * false), so a case whose daemon died fails its checks instead of
+ * crashing the test program and leaving daemons behind. */
 urb_client_t *urb_client_tcp(int port);
 urb_client_t *urb_client_unix(const char *path);
 void urb_client_close(urb_client_t *c);
