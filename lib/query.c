@@ -512,7 +512,7 @@ static int analyse(parser_t *ps, const urb_qopts_t *o)
         qp->stem_off[i] = NO_STEM;
     qp->info.detected = det;
     qp->info.confident = conf;
-    const char *stop = lang ? lang : conf ? det : NULL;
+    const char *stop = lang ? lang : det;
     if (stop)
         mark_stopwords(qp, stop);
     return 0;

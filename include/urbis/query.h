@@ -54,9 +54,11 @@
  * from its first word, becomes (the words) OR (the concept's forms in
  * every indexed language as one synonym, at half weight).
  *
- * Stopwords: the stopword language is lang=xx, or the detected language
- * when the guess is confident; without one (most short lang=auto queries)
- * nothing is a stopword. A stopword standing alone as a plain word (no
+ * Stopwords: the stopword language is lang=xx, or the detected language,
+ * even when the guess is unsure (most short lang=auto queries): a
+ * stopword is only dropped beside a word that is not one, so a wrong
+ * guess costs little, while keeping "for" required in "housing for
+ * refugees" would hide every report in another language. A stopword standing alone as a plain word (no
  * sign, no NOT, not quoted, not a field value) is dropped when the query
  * has a word that is not a stopword; phrases keep theirs; a query of only
  * stopwords keeps all.
