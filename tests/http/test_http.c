@@ -549,6 +549,10 @@ static void test_sigterm_drains(void)
     CHECK(urb_daemon_stop(&keyed_d, SIGTERM) == 0);
 }
 
+static char *keys_dir; /* kept to the end: urbisd reads the file after
+                        * its line listeners answer, which is when
+                        * urb_daemon_start returns */
+
 /* Two daemons: one open with a CORS allow-list, one that wants keys. */
 static void test_setup(void)
 {
@@ -561,8 +565,9 @@ static void test_setup(void)
     if (urb_daemon_start(&open_d, extra) < 0)
         exit(1);
     keyed_port = urb_free_port();
-    char *dir = urb_test_tmpdir(), keys[600];
-    snprintf(keys, sizeof keys, "%s/keys", dir);
+    char keys[600];
+    keys_dir = urb_test_tmpdir();
+    snprintf(keys, sizeof keys, "%s/keys", keys_dir);
     FILE *f = fopen(keys, "w");
     fputs("# key site\nsite-a-key-0001 a.example\nsite-b-key-0002 b.example\n"
           "site-c-key-0003 c.example\n",
@@ -576,13 +581,13 @@ static void test_setup(void)
                         SIGKILL); /* an orphan would hold ctest's pipe */
         exit(1);
     }
-    urb_test_rmtree(dir);
-    free(dir);
 }
 
 static void test_open_daemon_stops(void)
 {
     CHECK(urb_daemon_stop(&open_d, SIGTERM) == 0);
+    urb_test_rmtree(keys_dir);
+    free(keys_dir);
 }
 
 URB_TEST_MAIN(T(test_setup), T(test_search_like_the_line_protocol),
