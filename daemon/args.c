@@ -30,16 +30,6 @@ static bool opt_is(const urb_option_t *o, const char *name)
     return o->name.n == strlen(name) && memcmp(o->name.p, name, o->name.n) == 0;
 }
 
-static char *dup_str(const char *p, size_t n)
-{
-    char *s = malloc(n + 1);
-    if (s) {
-        memcpy(s, p, n);
-        s[n] = '\0';
-    }
-    return s;
-}
-
 bool urb_arg_uint(const urb_option_t *o, unsigned min, unsigned max,
                   unsigned *out, urb_arg_err_t *e)
 {
@@ -126,7 +116,7 @@ static bool parse_filter(const urb_option_t *o, urb_search_args_t *a,
     if (field == URB_F_YEAR && !parse_years(v, vn, &lo, &hi))
         return bad_value(o, "year:YYYY or year:YYYY..YYYY", e);
     f->field = field;
-    if (!(f->value = dup_str(v, vn)))
+    if (!(f->value = urb_strndup(v, vn)))
         return fail(e, URB_ERR_INTERNAL, "out of memory");
     a->n_filters++;
     return true;
@@ -193,7 +183,7 @@ bool urb_search_args_parse(const urb_request_t *rq, urb_search_args_t *a,
         a->xl = a->lang[0] == '\0';
     if (rq->text.n == 0 && a->n_filters == 0)
         return fail(e, URB_ERR_SYNTAX, "empty query: give words or a filter");
-    if (!(a->text = dup_str(rq->text.p, rq->text.n)))
+    if (!(a->text = urb_strndup(rq->text.p, rq->text.n)))
         return fail(e, URB_ERR_INTERNAL, "out of memory");
     a->text_len = rq->text.n;
     return true;

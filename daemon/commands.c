@@ -44,16 +44,6 @@ static bool opt_is(const urb_option_t *o, const char *name)
     return o->name.n == strlen(name) && memcmp(o->name.p, name, o->name.n) == 0;
 }
 
-static char *dup_str(urb_str_t s)
-{
-    char *p = malloc(s.n + 1);
-    if (p) {
-        memcpy(p, s.p, s.n);
-        p[s.n] = '\0';
-    }
-    return p;
-}
-
 /* ---- Commands answered on the loop thread -------------------------------- */
 
 /* Starts an OK reply's JSON in the connection's scratch buffer. */
@@ -213,7 +203,7 @@ static void cmd_help(urb_conn_t *c, urb_req_t *req, const urb_request_t *rq)
 static void submit_with_text(urb_req_t *req, urb_str_t text, char **out,
                              size_t *out_len)
 {
-    if (!(*out = dup_str(text))) {
+    if (!(*out = urb_strndup(text.p, text.n))) {
         urb_req_err(req, URB_ERR_INTERNAL, "out of memory");
         return;
     }

@@ -182,14 +182,6 @@ static bool with_retries(urb_worker_t *w, attempt_fn once, const void *args,
 
 /* ---- SEARCH -------------------------------------------------------------- */
 
-static uint32_t hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 static char *dup_or_null(const char *s, bool *oom)
 {
     char *d = s ? strdup(s) : NULL;
@@ -207,7 +199,8 @@ static urb_xstatus_t correct(urb_worker_t *w, const char *text, size_t len,
     bool oom;
     if (!w->spell && !(w->spell = calloc(URB_SPELL_SLOTS, sizeof *w->spell)))
         return urb_query_correct(w->qp, w->db, text, len, lang, corrected);
-    urb_spell_slot_t *e = &w->spell[hash(text, len) & (URB_SPELL_SLOTS - 1)];
+    urb_spell_slot_t *e =
+        &w->spell[urb_fnv1a(URB_FNV_SEED, text, len) & (URB_SPELL_SLOTS - 1)];
     if (e->text && e->len == len && memcmp(e->text, text, len) == 0 &&
         strcmp(e->lang, lang) == 0) {
         *corrected = dup_or_null(e->corrected, &oom);

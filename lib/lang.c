@@ -404,20 +404,12 @@ static int hunspell_lemma_stem(urb_stemmer_t *st, const char *w, size_t len)
     return 0;
 }
 
-static uint32_t hash(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 static const char *hunspell_stem(urb_stemmer_t *st, const char *w,
                                  size_t len, size_t *out_len)
 {
     if (!st->cache && !(st->cache = calloc(CACHE_SETS, sizeof *st->cache)))
         return NULL;
-    cache_set_t *set = &st->cache[hash(w, len) % CACHE_SETS];
+    cache_set_t *set = &st->cache[urb_fnv1a(URB_FNV_SEED, w, len) % CACHE_SETS];
     for (int i = 0; i < CACHE_WAYS; i++) {
         cache_slot_t *slot = &set->way[i];
         if (slot->wlen == len && memcmp(slot->word, w, len) == 0) {

@@ -26,14 +26,6 @@ typedef struct sctx {
     const char *lang;       /* its code, when synonyms' stems count */
 } sctx_t;
 
-static uint32_t hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
@@ -126,7 +118,7 @@ static void cache_clear(urb_qparser_t *qp)
 static int32_t match(const sctx_t *c, const urb_token_t *tk)
 {
     urb_qparser_t *qp = c->qp;
-    uint32_t h = hash(tk->term, tk->term_len);
+    uint32_t h = (uint32_t)urb_fnv1a(URB_FNV_SEED, tk->term, tk->term_len);
     urb_qcache_slot_t *e;
     for (size_t i = h & (CACHE_SLOTS - 1);; i = (i + 1) & (CACHE_SLOTS - 1)) {
         e = &qp->cache[i];

@@ -58,6 +58,17 @@ int urb_buf_append_utf8(urb_buf_t *b, const char *s, size_t len)
     return urb_buf_append(b, s, len);
 }
 
+char *urb_strndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        if (n)
+            memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
 uint64_t urb_fnv1a(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *s = p;

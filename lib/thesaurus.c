@@ -120,16 +120,6 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-static char *dup_n(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
 static int lang_index(const reader_t *r, const char *s, size_t n)
 {
     for (size_t i = 0; i < r->n_langs; i++)
@@ -177,7 +167,7 @@ static int read_langs(reader_t *r, const char *s, size_t n, const char *keep)
         if (!langs)
             return oom(r);
         r->p->langs = langs;
-        if (!(langs[r->n_langs] = dup_n(code, w)))
+        if (!(langs[r->n_langs] = urb_strndup(code, w)))
             return oom(r);
         langs[r->n_langs + 1] = NULL;
         r->kept[r->n_langs] = !keep || listed(keep, code);
@@ -237,7 +227,7 @@ static int read_concept(reader_t *r, const char *s, size_t n)
     if (!first)
         return oom(r);
     r->p->first = first;
-    if (!(r->p->concepts[t->n_concepts] = dup_n(s, n)))
+    if (!(r->p->concepts[t->n_concepts] = urb_strndup(s, n)))
         return oom(r);
     first[t->n_concepts] = (uint32_t)t->n_forms;
     t->n_concepts++;

@@ -74,6 +74,10 @@ void urb_buf_free(urb_buf_t *b);
  * 0, or -1 on OOM. */
 int urb_buf_append_utf8(urb_buf_t *b, const char *s, size_t len);
 
+/* s[0..n) as a malloc'd NUL-terminated string (caller frees), NULL on
+ * OOM; unlike strndup, a NUL inside is copied too. */
+char *urb_strndup(const char *s, size_t n);
+
 /* 64-bit FNV-1a of p[0..n), continuing from h (URB_FNV_SEED to start):
  * for hash tables and tags, not against an adversary. */
 #define URB_FNV_SEED 0xcbf29ce484222325ull
