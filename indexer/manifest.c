@@ -15,7 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define HEADER "urbis-manifest 1\n"
+#include "urbis/schema.h"
+
+#define HEADER_START "urbis-manifest "
+#define HEADER HEADER_START "1 schema " URB_SCHEMA_VERSION "\n"
 
 uint64_t urb_hash(const void *data, size_t len)
 {
@@ -176,7 +179,10 @@ int urb_manifest_load(const char *path, urb_files_t *fs)
     ssize_t n = getline(&line, &cap, f);
     int rc = n >= 0 && strcmp(line, HEADER) == 0 ? 0 : -1;
     if (rc < 0)
-        errno = ferror(f) ? errno : EINVAL;
+        errno = ferror(f)                                         ? errno
+                : n >= 0 && strncmp(line, HEADER_START,
+                                    strlen(HEADER_START)) == 0 ? ESTALE
+                                                               : EINVAL;
     while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
         if (n == 0 || line[n - 1] != '\n') {
             errno = EINVAL;

@@ -20,7 +20,8 @@ uint64_t urb_hash(const void *data, size_t len);
 
 /* Loads the manifest at path into fs (empty before), sorted by path; each
  * entry is URB_F_UNCHANGED, or URB_F_FAILED with `why` and no id. 0, or -1 with errno set
- * (EINVAL: malformed; fs is then left empty). */
+ * (EINVAL: malformed; ESTALE: written for another index layout,
+ * URB_SCHEMA_VERSION; fs is then left empty). */
 int urb_manifest_load(const char *path, urb_files_t *fs);
 
 /* Writes the entries of fs that are URB_F_UNCHANGED or URB_F_DONE, or

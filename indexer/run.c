@@ -84,7 +84,9 @@ static int load_old(run_t *r)
             return -1;
         }
         urb_ui_warning(r->ui, NULL, "%s: %s: rebuilding the whole index",
-                       path, strerror(errno));
+                       path,
+                       errno == ESTALE ? "the index layout changed"
+                                       : strerror(errno));
         r->full = true;
     }
     free(path);

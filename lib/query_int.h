@@ -94,17 +94,14 @@ struct urb_qparser {
     urb_range_t *hl;
     size_t cap_hl;
 
-    /* query_xl.c: the indexed languages as given, the thesaurus (read on
-     * first use, shared unless owned), its languages' indices in langs
-     * (-1: not indexed), whether this parse expands with it, the
-     * synonyms it added for the snippets */
+    /* query_xl.c: the indexed languages as given, the thesaurus (the
+     * process's, urb_thes_builtin, got on first use), its languages'
+     * indices in langs (-1: not indexed), whether this parse expands with
+     * it, the synonyms it added for the snippets */
     char *xl_langs;
-    urb_thes_t *thes;
-    bool thes_owned;
+    const urb_thes_t *thes;
     int *thes_lang;
     bool xl;
-    urb_xquery_t **xl_subs;
-    size_t cap_xl_subs;
     urb_qsyn_t *syns;
     size_t n_syns, cap_syns;
 
@@ -153,8 +150,8 @@ void urb_qp_xl_free(urb_qparser_t *qp);
  * being query word `word` at query position pos; a form may cover the
  * first m words only when bit m of `ends` is set (they end a typed word).
  * When the longest concept form they start with covers *covered words,
- * *tr gets the forms of its concepts in every indexed language, as one
- * synonym at a reduced weight, and their words are noted in qp->syns as
+ * *tr gets its concepts' terms (schema.h: XT), as one synonym at a
+ * reduced weight, and the words of their forms are noted in qp->syns as
  * synonyms of `word`. Else *covered is 1 and *tr NULL. 0, or -1 on OOM. */
 int urb_qp_concepts(urb_qparser_t *qp, const char *const *terms,
                     const size_t *lens, size_t n, uint32_t ends, size_t word,

@@ -10,6 +10,7 @@
 
 #include "urbis/lang.h"
 #include "urbis/schema.h"
+#include "urbis/thesaurus.h"
 
 /* Glass's longest term, prefix included. */
 #define XAPIAN_TERM_MAX 245
@@ -45,12 +46,22 @@ typedef struct stemmer_slot {
     char zpfx[8];          /* "Z" and the upper-case code */
     urb_stemmer_t *st;     /* NULL: the language has no stemmer */
     wtable_t cache;        /* word -> stem length, the stem after it */
+    const urb_thes_t *thes; /* the built-in one, the language's forms only */
+    int thes_lang;         /* its index in thes->langs, or -1: no forms */
 } stemmer_slot_t;
+
+/* A thesaurus form met up to its word `next`, which the next word of the
+ * text must match. */
+typedef struct pending {
+    uint32_t form, next, wdf;
+} pending_t;
 
 struct urb_terms {
     urb_tokenizer_t *tz;
     stemmer_slot_t *slots;
     size_t n_slots, cap_slots;
+    pending_t *pend;
+    size_t n_pend, cap_pend;
     urb_buf_t term, form, fold, data;
     urb_buf_t prev; /* the word before, in a title or heading */
     char err[256];
@@ -156,6 +167,7 @@ void urb_terms_free(urb_terms_t *t)
         wt_free(&t->slots[i].cache);
     }
     free(t->slots);
+    free(t->pend);
     urb_buf_free(&t->term);
     urb_buf_free(&t->form);
     urb_buf_free(&t->fold);
@@ -230,6 +242,17 @@ static int stemmer_for(urb_terms_t *t, const char *code, size_t n,
     }
     /* NULL for a language without a stemmer, which is remembered too. */
     s->st = urb_stemmer_new(s->code);
+    /* Only the language's forms: stemming every language's would load
+     * every Hunspell dictionary into each indexer. */
+    char err[200];
+    if (!(s->thes = urb_thes_builtin(s->code, err, sizeof err))) {
+        urb_stemmer_free(s->st);
+        return -1;
+    }
+    s->thes_lang = -1;
+    for (size_t i = 0; i < s->thes->n_langs; i++)
+        if (strcmp(s->thes->langs[i], s->code) == 0)
+            s->thes_lang = (int)i;
     t->n_slots++;
     *out = s;
     return 0;
@@ -281,18 +304,114 @@ static const char *cached_stem(stemmer_slot_t *slot, const urb_token_t *tk,
     return c->bytes.data + e->off + e->len;
 }
 
-static int stem_term(job_t *j, const urb_token_t *tk, uint32_t wdf)
+/* tk's stem in the report's language into *s, *sl; *s is NULL when the
+ * word is not stemmed. Valid until the next call. 0, or -1 on OOM. */
+static int stem_of(job_t *j, const urb_token_t *tk, const char **s,
+                   size_t *sl)
 {
+    *s = NULL;
+    *sl = 0;
     if (!j->stem || !j->stem->st ||
         (tk->flags & (URB_TOK_NGRAM | URB_TOK_NUMBER)))
         return 0;
-    size_t sl;
-    const char *s = cached_stem(j->stem, tk, &sl);
-    if (!s || make_term(j->t, j->stem->zpfx, s, sl) < 0)
+    if (!(*s = cached_stem(j->stem, tk, sl)))
+        return oom(j->t);
+    return 0;
+}
+
+static int stem_term(job_t *j, const char *s, size_t sl, uint32_t wdf)
+{
+    if (!s)
+        return 0;
+    if (make_term(j->t, j->stem->zpfx, s, sl) < 0)
         return oom(j->t);
     urb_xstatus_t st =
         urb_xdoc_add_term(j->doc, j->t->term.data, j->t->term.len, wdf);
     return st == URB_X_OK ? 0 : xfail(j, st);
+}
+
+/* ---- Concept terms: the thesaurus's forms met in the text --------------- */
+
+/* Does the text's word tk, stemmed s[0..sl) (NULL: not stemmed), match
+ * the form's word w? As the query side matches: same folded word, or
+ * same stem. */
+static bool form_word(const urb_thes_tok_t *w, const urb_token_t *tk,
+                      const char *s, size_t sl)
+{
+    return (w->len == tk->term_len && memcmp(w->term, tk->term, w->len) == 0) ||
+           (s && w->stem && w->stem_len == sl && memcmp(w->stem, s, sl) == 0);
+}
+
+static int concept_term(job_t *j, uint32_t form, uint32_t wdf)
+{
+    const urb_thes_t *th = j->stem->thes;
+    const char *name = th->concepts[th->forms[form].concept];
+    if (make_term(j->t, URB_PFX_CONCEPT, name, strlen(name)) < 0)
+        return oom(j->t);
+    urb_xstatus_t st =
+        urb_xdoc_add_term(j->doc, j->t->term.data, j->t->term.len, wdf);
+    return st == URB_X_OK ? 0 : xfail(j, st);
+}
+
+/* Form f of the report's language begins at the current word: a form of
+ * one word is met, a longer one waits for its next words. */
+static int begin_form(job_t *j, uint32_t f, uint32_t wdf)
+{
+    urb_terms_t *t = j->t;
+    if (j->stem->thes->forms[f].n_tok == 1)
+        return concept_term(j, f, wdf);
+    if (t->n_pend == t->cap_pend) {
+        size_t cap = t->cap_pend ? 2 * t->cap_pend : 16;
+        pending_t *p = realloc(t->pend, cap * sizeof *p);
+        if (!p)
+            return oom(t);
+        t->pend = p;
+        t->cap_pend = cap;
+    }
+    t->pend[t->n_pend++] = (pending_t){f, 1, wdf};
+    return 0;
+}
+
+/* Moves the forms under way on by word tk (stemmed s[0..sl)), adds the
+ * concept of each it completes, then begins the forms whose first word
+ * it is: looked up by its folded word and by its stem term, a form found
+ * both ways counted once. */
+static int concept_terms(job_t *j, const urb_token_t *tk, const char *s,
+                         size_t sl, uint32_t wdf)
+{
+    urb_terms_t *t = j->t;
+    if (!j->stem || j->stem->thes_lang < 0)
+        return 0;
+    const urb_thes_t *th = j->stem->thes;
+    uint32_t tl = (uint32_t)j->stem->thes_lang;
+    size_t kept = 0;
+    for (size_t i = 0; i < t->n_pend; i++) {
+        pending_t p = t->pend[i];
+        const urb_thes_form_t *f = &th->forms[p.form];
+        if (!form_word(&th->toks[f->tok + p.next], tk, s, sl))
+            continue;
+        if (++p.next < f->n_tok)
+            t->pend[kept++] = p;
+        else if (concept_term(j, p.form, p.wdf) < 0)
+            return -1;
+    }
+    t->n_pend = kept;
+    const uint32_t *by_word, *by_stem = NULL;
+    size_t nw = urb_thes_find(th, tk->term, tk->term_len, &by_word), ns = 0;
+    if (s) {
+        if (make_term(t, j->stem->zpfx, s, sl) < 0)
+            return oom(t);
+        ns = urb_thes_find(th, t->term.data, t->term.len, &by_stem);
+    }
+    for (size_t i = 0; i < nw + ns; i++) {
+        uint32_t f = i < nw ? by_word[i] : by_stem[i - nw];
+        bool seen = false;
+        for (size_t k = 0; i >= nw && k < nw && !seen; k++)
+            seen = by_word[k] == f;
+        if (!seen && th->forms[f].lang == tl && begin_form(j, f, wdf) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* The written form: W folded \x1f case-folded source word, only when the
@@ -433,13 +552,19 @@ static int index_words(job_t *j, const char *s, size_t n,
     urb_token_t tk;
     int r;
     j->t->prev.len = 0;
+    j->t->n_pend = 0;
     urb_tokenizer_reset(j->t->tz, s, n);
     while ((r = urb_tokenizer_next(j->t->tz, &tk)) > 0) {
+        const char *stem;
+        size_t sl;
         j->pos++;
         if (posting(j, "", &tk, 1 + extra) < 0 ||
             (field_prefix && (posting(j, field_prefix, &tk, 1) < 0 ||
                               pair_term(j, &tk) < 0)) ||
-            stem_term(j, &tk, 1 + extra) < 0 || form_term(j, s, &tk) < 0 ||
+            stem_of(j, &tk, &stem, &sl) < 0 ||
+            stem_term(j, stem, sl, 1 + extra) < 0 ||
+            concept_terms(j, &tk, stem, sl, 1 + extra) < 0 ||
+            form_term(j, s, &tk) < 0 ||
             (j->stem && strcmp(j->stem->code, "de") == 0 &&
              umlaut_term(j, s, &tk, 1 + extra) < 0))
             return -1;

@@ -5,6 +5,7 @@
  * it grows); pointers are set once it is final. */
 #include "urbis/thesaurus.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -498,4 +499,43 @@ size_t urb_thes_find(const urb_thes_t *t, const char *key, size_t len,
         end++;
     *forms = p->key_forms + lo;
     return end - lo;
+}
+
+/* The built-in thesauri read so far, one per `keep` (NULL: ""). A process
+ * sees few sets of languages (one per index it serves), so the list only
+ * grows. */
+typedef struct builtin {
+    struct builtin *next;
+    char *keep;
+    urb_thes_t *thes;
+} builtin_t;
+static builtin_t *builtins;
+static pthread_mutex_t builtins_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const urb_thes_t *urb_thes_builtin(const char *keep, char *err, size_t errlen)
+{
+    const char *k = keep ? keep : "";
+    const urb_thes_t *t = NULL;
+    pthread_mutex_lock(&builtins_lock);
+    for (builtin_t *b = builtins; b && !t; b = b->next)
+        if (strcmp(b->keep, k) == 0)
+            t = b->thes;
+    if (!t) {
+        builtin_t *b = calloc(1, sizeof *b);
+        if (b && (b->keep = strdup(k)) &&
+            (b->thes = urb_thes_new(urb_thesaurus_text, urb_thesaurus_text_len,
+                                    keep, err, errlen))) {
+            b->next = builtins;
+            builtins = b;
+            t = b->thes;
+        } else {
+            if (errlen && (!b || !b->keep))
+                snprintf(err, errlen, "out of memory");
+            if (b)
+                free(b->keep);
+            free(b);
+        }
+    }
+    pthread_mutex_unlock(&builtins_lock);
+    return t;
 }

@@ -24,6 +24,10 @@
  *                   otherwise its own written form
  *   P word word     two words in a row in a title or a heading, folded,
  *                   joined by a space: the phrases SUGGEST completes
+ *   XT concept      a thesaurus concept (thesaurus.h) of which the text
+ *                   holds a form in the report's language, once per form
+ *                   met, with the wdf of the form's first word: how
+ *                   "refugee" reaches "Flüchtlinge" (query_xl.c)
  *
  * The spelling table holds the folded words, for typo correction.
  */
@@ -44,6 +48,11 @@
 #define URB_FORM_SEP '\x1f'
 #define URB_PFX_PAIR "P"
 #define URB_PAIR_SEP ' '
+#define URB_PFX_CONCEPT "XT"
+
+/* The layout above, kept in each generation's manifest: an index of
+ * another layout is rebuilt whole by the next run, not updated. */
+#define URB_SCHEMA_VERSION "2"
 
 /* Extra within-document frequency given to words of the title and of
  * headings, on top of their body occurrence: how fields outrank the body.

@@ -23,7 +23,8 @@
  *
  * Ownership: urb_thes_new returns a thesaurus the caller frees with
  * urb_thes_free; it is read-only afterwards, so threads may share it.
- * Every pointer it hands out lives as long as it does.
+ * urb_thes_builtin's are the process's, kept until it exits. Every
+ * pointer a thesaurus hands out lives as long as it does.
  */
 #ifndef URBIS_THESAURUS_H
 #define URBIS_THESAURUS_H
@@ -72,6 +73,13 @@ typedef struct urb_thes {
 urb_thes_t *urb_thes_new(const char *text, size_t len, const char *keep,
                          char *err, size_t errlen);
 void urb_thes_free(urb_thes_t *t);
+
+/* The built-in thesaurus (urb_thesaurus_text) with the languages `keep`
+ * (as urb_thes_new takes it), read on the first call for each `keep` and
+ * shared by every later call, from any thread: reading one stems every
+ * form, tens of milliseconds, too much for each indexing worker and each
+ * query parser. NULL on failure, with the reason in err[0..errlen). */
+const urb_thes_t *urb_thes_builtin(const char *keep, char *err, size_t errlen);
 
 /* The forms whose first word has the index term `key`: a folded word
  * ("refugee") or a stem term as schema.h writes it ("ZDEfluchtling").

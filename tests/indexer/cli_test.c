@@ -325,6 +325,21 @@ static void incremental(void)
     current_is(ix, "gen-000004");
     CHECK(count_prefix(ix, "gen-") == 2);
     CHECK(ix_doccount(ix) == 4);
+
+    /* An index of an older layout (a manifest from before schema 2's
+     * concept terms) is rebuilt whole, not updated. */
+    char *err;
+    ix_writes(ix, "gen-000004/urbis-manifest", "urbis-manifest 1\n");
+    CHECK(ix_run(ARGS("--json", c, ix), &out, &err) == 0);
+    CHECK(ix_json_num(out, "added") == 4);
+    CHECK(has(out, "\"published\":true"));
+    CHECK(has(err, "the index layout changed: rebuilding the whole index"));
+    free(out);
+    free(err);
+    current_is(ix, "gen-000005");
+    db = ix_open(ix);
+    CHECK(db && ix_has_term(db, "XTrefugee"));
+    urb_xdb_free(db);
     free(pdf);
     urb_test_rmtree(dir);
     free(dir);

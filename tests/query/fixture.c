@@ -5,15 +5,9 @@
 #include <string.h>
 
 #include "test.h"
-#include "urbis/lang.h"
+#include "urbis/doc.h"
 #include "urbis/schema.h"
-#include "urbis/text.h"
-
-typedef struct fx_doc {
-    const char *id, *lang, *title, *heading, *body, *city, *country;
-    const char *networks; /* comma-separated */
-    int year;             /* 0: none */
-} fx_doc_t;
+#include "urbis/terms.h"
 
 /* Written forms: "València" is written in two reports, "Valencia" in one,
  * so completion must offer the accented form. Only en-cardiff says
@@ -52,125 +46,41 @@ static void must(urb_xstatus_t st, const char *what)
     }
 }
 
-static void add(urb_xdoc_t *doc, const char *pfx, const char *s, size_t n,
-                uint32_t pos, bool boolean)
+static urb_str_t str(const char *s)
 {
-    urb_buf_t t = {0};
-    if (urb_buf_append(&t, pfx, strlen(pfx)) < 0 ||
-        urb_buf_append(&t, s, n) < 0)
-        exit(2);
-    if (boolean)
-        must(urb_xdoc_add_boolean_term(doc, t.data, t.len), "boolean term");
-    else if (pos)
-        must(urb_xdoc_add_posting(doc, t.data, t.len, pos, 1), "posting");
-    else
-        must(urb_xdoc_add_term(doc, t.data, t.len, 1), "term");
-    urb_buf_free(&t);
+    return (urb_str_t){s, s ? strlen(s) : 0};
 }
 
-/* Words of text as the indexer writes them: the folded word with its
- * position, the field's term, the pair with the word before in a field,
- * the stem term, the written form when it is not the folded word, and the
- * spelling table entry. */
-static void index_text(urb_xdb_t *db, urb_xdoc_t *doc, urb_tokenizer_t *tz,
-                       const char *lang, urb_stemmer_t *st, const char *zpfx,
-                       const char *text, const char *field, uint32_t *pos)
+/* d as a report: its heading starts the only section, before the body. */
+static void index_doc(urb_xdb_t *db, urb_terms_t *t, const fx_doc_t *d)
 {
-    urb_token_t tk;
-    urb_buf_t form = {0}, w = {0}, prev = {0};
-    urb_tokenizer_reset(tz, text, strlen(text));
-    while (urb_tokenizer_next(tz, &tk) > 0) {
-        ++*pos;
-        add(doc, "", tk.term, tk.term_len, *pos, false);
-        if (field)
-            add(doc, field, tk.term, tk.term_len, *pos, false);
-        /* Title and heading pairs without stopwords, for phrases. */
-        bool pairs = field && !(tk.flags & URB_TOK_NGRAM) &&
-                     !urb_stopword(lang, tk.term, tk.term_len);
-        if (pairs && prev.len) {
-            if (urb_buf_append(&prev, " ", 1) < 0 ||
-                urb_buf_append(&prev, tk.term, tk.term_len) < 0)
-                exit(2);
-            add(doc, URB_PFX_PAIR, prev.data, prev.len, 0, false);
-        }
-        prev.len = 0;
-        if (pairs && urb_buf_append(&prev, tk.term, tk.term_len) < 0)
-            exit(2);
-        must(urb_xdb_add_spelling(db, tk.term, 1), "spelling");
-        w.len = 0;
-        if (urb_fold_case(text + tk.start, tk.end - tk.start, &form) < 0 ||
-            urb_buf_append(&w, tk.term, tk.term_len) < 0 ||
-            urb_buf_append(&w, "\x1f", 1) < 0 ||
-            urb_buf_append(&w, form.data, form.len) < 0)
-            exit(2);
-        if (form.len != tk.term_len ||
-            memcmp(form.data, tk.term, tk.term_len) != 0)
-            add(doc, URB_PFX_FORM, w.data, w.len, 0, false);
-        if (st && !(tk.flags & (URB_TOK_NGRAM | URB_TOK_NUMBER))) {
-            size_t sl;
-            const char *s = urb_stem(st, tk.term, tk.term_len, &sl);
-            if (!s)
-                exit(2);
-            add(doc, zpfx, s, sl, 0, false);
-        }
-    }
-    urb_buf_free(&form);
-    urb_buf_free(&w);
-    urb_buf_free(&prev);
-}
-
-static void add_filter(urb_xdoc_t *doc, const char *pfx, const char *v,
-                       size_t n)
-{
-    urb_buf_t f = {0};
-    if (urb_fold(v, n, &f) < 0)
-        exit(2);
-    add(doc, pfx, f.data, f.len, 0, true);
-    urb_buf_free(&f);
-}
-
-static void index_doc(urb_xdb_t *db, urb_tokenizer_t *tz, const fx_doc_t *d)
-{
-    urb_xdoc_t *doc = urb_xdoc_new();
-    urb_stemmer_t *st = urb_stemmer_new(d->lang);
-    char zpfx[8] = "Z";
-    uint32_t pos = 0;
-    if (!doc)
-        exit(2);
-    for (size_t i = 0; d->lang[i] && i < 4; i++)
-        zpfx[i + 1] = (char)(d->lang[i] - 32);
-    index_text(db, doc, tz, d->lang, st, zpfx, d->title, URB_PFX_TITLE, &pos);
+    urb_report_t r = {.id = str(d->id), .lang = str(d->lang),
+                      .title = str(d->title), .text = str(d->body),
+                      .city = str(d->city), .country = str(d->country),
+                      .year = d->year};
     if (d->heading)
-        index_text(db, doc, tz, d->lang, st, zpfx, d->heading, URB_PFX_HEADING,
-                   &pos);
-    index_text(db, doc, tz, d->lang, st, zpfx, d->body, NULL, &pos);
-    add(doc, URB_PFX_ID, d->id, strlen(d->id), 0, true);
-    add_filter(doc, URB_PFX_LANG, d->lang, strlen(d->lang));
-    add_filter(doc, URB_PFX_COUNTRY, d->country, strlen(d->country));
-    add_filter(doc, URB_PFX_CITY, d->city, strlen(d->city));
+        r.sections[r.n_sections++] = (urb_section_t){str(d->heading), 0};
     for (const char *p = d->networks; p && *p;) {
         size_t n = strcspn(p, ",");
-        add_filter(doc, URB_PFX_NETWORK, p, n);
+        r.networks[r.n_networks++] = (urb_str_t){p, n};
         p += n;
         while (*p == ',' || *p == ' ')
             p++;
     }
-    if (d->year) {
-        char buf[9], y[8];
-        size_t n = urb_xsortable(d->year, buf);
-        must(urb_xdoc_set_value(doc, URB_SLOT_YEAR, buf, n), "value");
-        snprintf(y, sizeof y, "%d", d->year);
-        add(doc, URB_PFX_YEAR, y, strlen(y), 0, true);
+    urb_xdoc_t *doc = urb_xdoc_new();
+    if (!doc || urb_terms_index(&r, t, doc) < 0) {
+        fprintf(stderr, "fixture: %s: %s\n", d->id,
+                doc ? urb_terms_errmsg(t) : "out of memory");
+        exit(2);
     }
-    must(urb_xdoc_set_data(doc, d->id, strlen(d->id)), "data");
+    must(urb_terms_add_spelling(db, doc), "spelling");
     char q[64];
     snprintf(q, sizeof q, "%s%s", URB_PFX_ID, d->id);
     must(urb_xdb_replace_by_term(db, q, strlen(q), doc, NULL), "replace");
-    urb_stemmer_free(st);
     urb_xdoc_free(doc);
 }
 
-void fx_setup(fx_t *fx)
+void fx_setup_docs(fx_t *fx, const fx_doc_t *d, size_t n, const char *langs)
 {
     memset(fx, 0, sizeof *fx);
     fx->dir = urb_test_tmpdir();
@@ -181,19 +91,24 @@ void fx_setup(fx_t *fx)
         fprintf(stderr, "fixture: %s\n", msg ? msg : "open");
         exit(2);
     }
-    urb_tokenizer_t *tz = urb_tokenizer_new();
-    if (!tz)
+    urb_terms_t *t = urb_terms_new();
+    if (!t)
         exit(2);
-    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
-        index_doc(w, tz, &docs[i]);
-    must(urb_xdb_set_metadata(w, URB_META_LANGS, FX_LANGS, strlen(FX_LANGS)),
+    for (size_t i = 0; i < n; i++)
+        index_doc(w, t, &d[i]);
+    must(urb_xdb_set_metadata(w, URB_META_LANGS, langs, strlen(langs)),
          "metadata");
     must(urb_xdb_commit(w), "commit");
     urb_xdb_free(w);
-    urb_tokenizer_free(tz);
+    urb_terms_free(t);
     must(urb_xdb_open(fx->dir, URB_XDB_READ, &fx->db, &msg), "open");
-    if (!(fx->qp = urb_qparser_new(FX_LANGS)))
+    if (!(fx->qp = urb_qparser_new(langs)))
         exit(2);
+}
+
+void fx_setup(fx_t *fx)
+{
+    fx_setup_docs(fx, docs, sizeof docs / sizeof docs[0], FX_LANGS);
 }
 
 void fx_teardown(fx_t *fx)
@@ -222,14 +137,20 @@ const char *fx_run(fx_t *fx, urb_xquery_t *q)
         urb_xdoc_t *doc;
         const char *data;
         size_t len;
+        urb_report_t r;
         must(urb_xmset_document(ms, i, &doc), "document");
         must(urb_xdoc_get_data(doc, &data, &len), "data");
-        ids[n++] = strndup(data, len);
+        if (urb_report_decode(data, len, &r) < 0) {
+            fprintf(stderr, "fixture: a stored report does not decode\n");
+            exit(2);
+        }
+        ids[n++] = strndup(r.id.p, r.id.n);
         urb_xdoc_free(doc);
     }
     urb_xmset_free(ms);
     urb_xenq_free(enq);
-    qsort(ids, n, sizeof ids[0], by_str);
+    if (!fx->ranked)
+        qsort(ids, n, sizeof ids[0], by_str);
     fx->out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         if (i)
