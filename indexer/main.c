@@ -23,7 +23,8 @@ static const char usage[] =
     "  --full        rebuild the whole index\n"
     "  --jobs N      threads reading and parsing files (default: the cores)\n"
     "  --shards N    split the index over N shard folders INDEX/shard-K,\n"
-    "                joined by a shard map that urbisd serves as one index\n"
+    "                joined by a shard map that urbisd serves as one index;\n"
+    "                without it, an index already split keeps its count\n"
     "  --quiet       no progress, warnings or summary; failures still shown\n"
     "  --json        print a summary object on stdout\n"
     "  --help        show this help\n"
@@ -195,6 +196,8 @@ int main(int argc, char **argv)
     urb_ui_t ui;
     urb_summary_t s;
     urb_ui_init(&ui, o.corpus, o.quiet);
+    if (!o.shards)
+        o.shards = urb_shards_of(o.index);
     status = o.shards ? urb_run_shards(&o, &ui, &s) : urb_run(&o, &ui, &s);
     if (!o.quiet && status != URB_EXIT_NOTHING)
         print_summary(&s);

@@ -38,6 +38,31 @@ static bool same_map(const urb_pub_t *pub, const urb_buf_t *map)
     return n == map->len && memcmp(buf, map->data, n) == 0;
 }
 
+/* The map's first line, a comment to Xapian: how many shards the corpus
+ * is split over, empty ones included (they have no line of their own). */
+#define SHARDS_LINE "# urbis-index shards "
+
+unsigned urb_shards_of(const char *index)
+{
+    char gen[URB_GEN_NAME_MAX], *path = NULL, line[64];
+    unsigned n = 0;
+    if (urb_indexdir_current(index, gen) < 0)
+        return 0;
+    char *dir = urb_indexdir_gen_path(index, gen);
+    path = dir ? urb_indexdir_gen_path(dir, URB_SHARDMAP_STUB) : NULL;
+    FILE *f = path ? fopen(path, "re") : NULL;
+    if (f && fgets(line, sizeof line, f) &&
+        strncmp(line, SHARDS_LINE, strlen(SHARDS_LINE)) == 0) {
+        unsigned long v = strtoul(line + strlen(SHARDS_LINE), NULL, 10);
+        n = v <= URB_SHARDS_MAX ? (unsigned)v : 0;
+    }
+    if (f)
+        fclose(f);
+    free(path);
+    free(dir);
+    return n;
+}
+
 static int write_map(urb_pub_t *pub, const urb_buf_t *map)
 {
     char *path = urb_indexdir_gen_path(pub->tmp, URB_SHARDMAP_STUB);
@@ -71,6 +96,10 @@ int urb_run_shards(const urb_opts_t *o, urb_ui_t *ui, urb_summary_t *s)
     memcpy(s->gen, pub.current, sizeof s->gen);
     urb_buf_t map = {0};
     int status = URB_EXIT_OK;
+    char head[64];
+    int hl = snprintf(head, sizeof head, SHARDS_LINE "%u\n", o->shards);
+    if (urb_buf_append(&map, head, (size_t)hl) < 0)
+        status = URB_EXIT_NOTHING;
     for (unsigned k = 0; k < o->shards && status != URB_EXIT_NOTHING; k++) {
         char name[32], line[URB_GEN_NAME_MAX + 48];
         snprintf(name, sizeof name, "shard-%u", k);

@@ -16,4 +16,10 @@
  * map's. Returns the exit status, the worst of the shards'. */
 int urb_run_shards(const urb_opts_t *o, urb_ui_t *ui, urb_summary_t *s);
 
+/* The shard count of the map INDEX serves, or 0 when it serves no map
+ * (or one written before maps said their count): a run without --shards
+ * keeps a split index split, so replicas kept shard by shard and a
+ * nightly job's command line stay right. */
+unsigned urb_shards_of(const char *index);
+
 #endif

@@ -356,46 +356,66 @@ static void add_report(const char *corpus, int n)
              corpus, n, n, corpus, n) == 0);
 }
 
-/* One pass of xapian-replicate (-o): copies what changed, then exits. */
-static int replicate(int port, const char *replica)
+/* One pass of xapian-replicate (-o) of the master database `name`:
+ * copies what changed, then exits. */
+static int replicate(int port, const char *name, const char *replica)
 {
     char p[16];
     snprintf(p, sizeof p, "%d", port);
-    char *argv[] = {"xapian-replicate", "-h", "127.0.0.1", "-p", p, "-m", "current",
-                    "-o", (char *)replica, NULL};
+    char *argv[] = {"xapian-replicate", "-h", "127.0.0.1", "-p", p, "-m",
+                    (char *)name, "-o", (char *)replica, NULL};
     int st;
     pid_t pid = spawn("replicate.log", argv);
     return waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static void test_replica_follows_published_generations(void)
+/* xapian-replicate-server on `master` (an index folder as its root), on
+ * a free port it sets; its pid. */
+static pid_t replicate_server(const char *master, int *port)
 {
-    CHECK(setup());
-    char corpus[700], master[700], replica[700], db[800];
-    snprintf(corpus, sizeof corpus, "%s/rcorpus", fx.dir);
-    snprintf(master, sizeof master, "%s/master", fx.dir);
-    snprintf(replica, sizeof replica, "%s/replica", fx.dir);
-    snprintf(db, sizeof db, "%s/db", replica);
-    CHECK(sh("cp -r '%s' '%s'", getenv("URBIS_FIXTURES"), corpus) == 0);
-    CHECK(urb_run_indexer(corpus, master, NULL) == 0);
-    /* The master's folder as replication root, `current` as the database:
-     * each published generation is what replicates. */
-    int port = urb_free_port();
+    *port = urb_free_port();
     char p[16];
-    snprintf(p, sizeof p, "%d", port);
-    char *argv[] = {"xapian-replicate-server", "-I", "127.0.0.1", "-p", p, master, NULL};
+    snprintf(p, sizeof p, "%d", *port);
+    char *argv[] = {"xapian-replicate-server", "-I", "127.0.0.1", "-p", p,
+                    (char *)master, NULL};
     pid_t srv = spawn("replicate-server.log", argv);
     bool listening = false;
     for (int i = 0; i < 200 && !listening; i++) {
-        urb_client_t *c = urb_client_tcp(port);
+        urb_client_t *c = urb_client_tcp(*port);
         listening = c != NULL;
         urb_client_close(c);
         if (!listening)
             usleep(25000);
     }
     CHECK(listening);
+    return srv;
+}
+
+/* Makes NAME_corpus (a copy of `from`) and NAME_master indexed from it
+ * with the indexer options `extra`. */
+static void master_index(const char *name, const char *from, const char *extra,
+                         char *corpus, char *master, size_t cap)
+{
+    snprintf(corpus, cap, "%s/%s_corpus", fx.dir, name);
+    snprintf(master, cap, "%s/%s_master", fx.dir, name);
+    CHECK(sh("cp -r '%s' '%s'", from, corpus) == 0);
+    CHECK(urb_run_indexer(corpus, master, extra) == 0);
+}
+
+static void test_replica_follows_published_generations(void)
+{
+    CHECK(setup());
+    char corpus[700], master[700], replica[700], db[800];
+    master_index("r", getenv("URBIS_FIXTURES"), NULL, corpus, master,
+                 sizeof corpus);
+    snprintf(replica, sizeof replica, "%s/replica", fx.dir);
+    snprintf(db, sizeof db, "%s/db", replica);
+    /* The master's folder as replication root, `current` as the database:
+     * each published generation is what replicates. */
+    int port;
+    pid_t srv = replicate_server(master, &port);
     CHECK(mkdir(replica, 0755) == 0);
-    CHECK(replicate(port, db) == 0);
+    CHECK(replicate(port, "current", db) == 0);
     CHECK(sh("printf 'auto db\\n' > '%s/current'", replica) == 0);
 
     urb_daemon_t rep;
@@ -409,7 +429,7 @@ static void test_replica_follows_published_generations(void)
     add_report(corpus, 1);
     CHECK(urb_run_indexer(corpus, master, NULL) == 0);
     CHECK(documents(rep.port) == base);
-    CHECK(replicate(port, db) == 0);
+    CHECK(replicate(port, "current", db) == 0);
     CHECK(documents_become(rep.port, base + 1));
 
     /* The replica's daemon down while the master publishes twice: once
@@ -419,7 +439,7 @@ static void test_replica_follows_published_generations(void)
     CHECK(urb_run_indexer(corpus, master, NULL) == 0);
     add_report(corpus, 3);
     CHECK(urb_run_indexer(corpus, master, NULL) == 0);
-    CHECK(replicate(port, db) == 0);
+    CHECK(replicate(port, "current", db) == 0);
     CHECK(serve(&rep, replica, "replica2", NULL));
     CHECK(documents(rep.port) == base + 3);
     urb_client_t *c = urb_client_tcp(rep.port);
@@ -427,6 +447,51 @@ static void test_replica_follows_published_generations(void)
     CHECK(j && json_integer_value(json_object_get(j, "total")) == 3);
     json_decref(j);
     urb_client_close(c);
+    CHECK(urb_daemon_stop(&rep, SIGTERM) == 0);
+    reap(srv, SIGTERM);
+}
+
+/* A split index replicates shard by shard (`-m shard-K/current`), the
+ * replica serving a map of its copies as the master serves its own; and
+ * a run without --shards keeps the master split, so the replicas still
+ * follow it. */
+static void test_split_index_replicates_shard_by_shard(void)
+{
+    CHECK(setup());
+    char corpus[700], master[700], replica[700], s0[800], s1[800];
+    master_index("s", fx.corpus, "--shards 2", corpus, master, sizeof corpus);
+    snprintf(replica, sizeof replica, "%s/s_replica", fx.dir);
+    snprintf(s0, sizeof s0, "%s/s0", replica);
+    snprintf(s1, sizeof s1, "%s/s1", replica);
+    int port;
+    pid_t srv = replicate_server(master, &port);
+    CHECK(mkdir(replica, 0755) == 0);
+    CHECK(replicate(port, "shard-0/current", s0) == 0);
+    CHECK(replicate(port, "shard-1/current", s1) == 0);
+    write_map(replica, 1, "auto ../s0\nauto ../s1\n");
+
+    urb_daemon_t mst, rep;
+    bool up = serve(&mst, master, "s_master", NULL) &&
+              serve(&rep, replica, "s_replica", NULL);
+    CHECK(up);
+    urb_client_t *a = urb_client_tcp(mst.port), *b = urb_client_tcp(rep.port);
+    if (up && a && b)
+        check_same(a, b, true);
+    urb_client_close(a);
+    urb_client_close(b);
+    json_int_t base = documents(rep.port);
+    CHECK(base > 0);
+
+    add_report(corpus, 1);
+    CHECK(urb_run_indexer(corpus, master, NULL) == 0);
+    CHECK(sh("grep -q '^auto ../shard-' \"%s/$(sed -n 's/^auto //p' '%s/current')"
+             "/XAPIANDB\"", master, master) == 0);
+    CHECK(documents_become(mst.port, base + 1));
+    CHECK(documents(rep.port) == base);
+    CHECK(replicate(port, "shard-0/current", s0) == 0);
+    CHECK(replicate(port, "shard-1/current", s1) == 0);
+    CHECK(documents_become(rep.port, base + 1));
+    CHECK(urb_daemon_stop(&mst, SIGTERM) == 0);
     CHECK(urb_daemon_stop(&rep, SIGTERM) == 0);
     reap(srv, SIGTERM);
 }
@@ -449,6 +514,7 @@ int main(int argc, char **argv)
         T(test_local_shards_rank_as_one_index),
         T(test_remote_shards_rank_as_one_index_and_fail_clearly),
         T(test_replica_follows_published_generations),
+        T(test_split_index_replicates_shard_by_shard),
         {NULL, NULL},
     };
     int rc = urb_test_run(cases, argc, argv);
