@@ -6,7 +6,9 @@
  * input goes the daemon's way: spelling correction, parse, Enquire with
  * facets and the MSet, each hit's stored report decoded and its snippet
  * found and written as HTML; then a snippet over the input's own
- * document text, the text as a filter value, and completion. Nothing may
+ * document text, that text indexed as a report of the query's language
+ * (the thesaurus's concept matching meets hostile text there), the query
+ * text as a filter value, and completion. Nothing may
  * crash; a malformed query is URB_X_QUERY, and no other status is
  * allowed. Snippets and suggestions are checked for what query.h
  * promises of their shape. */
@@ -67,6 +69,7 @@ static const char *const filter_fields[] = {"lang", "country", "city",
 static char *dir;
 static urb_xdb_t *db;
 static urb_qparser_t *qp;
+static urb_terms_t *terms; /* indexes each input's document text */
 
 static void must(urb_xstatus_t st, const char *what)
 {
@@ -114,6 +117,7 @@ static void index_report(urb_xdb_t *w, urb_terms_t *t, const fx_report_t *d)
 
 static void teardown(void)
 {
+    urb_terms_free(terms);
     urb_qparser_free(qp);
     urb_xdb_free(db);
     urb_test_rmtree(dir);
@@ -142,6 +146,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     urb_terms_free(t);
     must(urb_xdb_open(dir, URB_XDB_READ, &db, &msg), "open");
     FZ_CHECK((qp = urb_qparser_new(LANGS)));
+    FZ_CHECK((terms = urb_terms_new()));
     atexit(teardown);
     return 0;
 }
@@ -279,6 +284,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     urb_xquery_free(q);
+
+    /* The document text as a report's title and body, in the language
+     * the options name (English for none, auto or an unknown one). */
+    if (doc && fz_utf8_valid(doc, doc_len, NULL)) {
+        const char *l = (flags & 7) >= 2 && (flags & 7) <= 6 ? opts.lang : "en";
+        urb_report_t r = {.id = S("fuzz"), .lang = {l, strlen(l)},
+                          .title = {doc, doc_len},
+                          .text = {doc, doc_len}};
+        urb_xdoc_t *xd = urb_xdoc_new();
+        FZ_CHECK(xd && urb_terms_index(&r, terms, xd) == 0);
+        urb_xdoc_free(xd);
+    }
 
     /* The text as the value of a filter=field:value option. */
     q = NULL;
