@@ -124,6 +124,7 @@ static bool worker_sync(urb_worker_t *w, bool force, urb_buf_t *out)
     w->db = db;
     w->generation = v.generation;
     spell_clear(w); /* corrections come from the spelling table */
+    urb_qparser_forget(w->qp);
     urb_engine_view_free(&v);
     return true;
 }

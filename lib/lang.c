@@ -200,9 +200,11 @@ const char *urb_lang_code(const char *tag)
 
 /* ---- Stemmers ---------------------------------------------------------- */
 
-/* Hunspell takes 10-30 us a word under a lock shared by all threads, and
- * running text repeats its words: a cache of recent words' stems per
- * stemmer skips both. 4-way set-associative, so that two frequent words
+/* Hunspell takes 10-30 us a word under a lock shared by all threads,
+ * Snowball ~1 us; running text repeats its words, and completion stems
+ * its candidates in every indexed language at each keystroke: a cache of
+ * recent words' stems per stemmer skips both. 4-way set-associative, so
+ * that two frequent words
  * whose hashes collide do not evict each other for ever. 8,192 words
  * (768 KB, allocated on first use): a query worker's stemmer serves both
  * query words and snippet text, and with 1,024 the text evicted the
@@ -223,7 +225,7 @@ struct urb_stemmer {
     const lang_t *lang;
     struct sb_stemmer *sb; /* Snowball languages */
     urb_hunspell_t *hs;    /* Hunspell languages */
-    cache_set_t *cache;    /* Hunspell languages, allocated on first use */
+    cache_set_t *cache;    /* allocated on first use */
     urb_buf_t word;        /* the word rewritten, or NUL-terminated */
     urb_buf_t lemmas;      /* Hunspell's lemmas, each NUL-terminated */
     urb_buf_t cand;        /* a lemma rewritten */
@@ -404,33 +406,6 @@ static int hunspell_lemma_stem(urb_stemmer_t *st, const char *w, size_t len)
     return 0;
 }
 
-static const char *hunspell_stem(urb_stemmer_t *st, const char *w,
-                                 size_t len, size_t *out_len)
-{
-    if (!st->cache && !(st->cache = calloc(CACHE_SETS, sizeof *st->cache)))
-        return NULL;
-    cache_set_t *set = &st->cache[urb_fnv1a(URB_FNV_SEED, w, len) % CACHE_SETS];
-    for (int i = 0; i < CACHE_WAYS; i++) {
-        cache_slot_t *slot = &set->way[i];
-        if (slot->wlen == len && memcmp(slot->word, w, len) == 0) {
-            *out_len = slot->slen;
-            return slot->stem;
-        }
-    }
-    if (hunspell_lemma_stem(st, w, len) < 0)
-        return NULL;
-    if (len <= CACHE_BYTES && st->out.len <= CACHE_BYTES) {
-        cache_slot_t *slot = &set->way[set->next];
-        set->next = (unsigned char)((set->next + 1) % CACHE_WAYS);
-        slot->wlen = (unsigned char)len;
-        slot->slen = (unsigned char)st->out.len;
-        memcpy(slot->word, w, len);
-        memcpy(slot->stem, st->out.data, st->out.len + 1);
-    }
-    *out_len = st->out.len;
-    return st->out.data;
-}
-
 const char *urb_stem(urb_stemmer_t *st, const char *w, size_t len,
                      size_t *out_len)
 {
@@ -442,6 +417,33 @@ const char *urb_stem(urb_stemmer_t *st, const char *w, size_t len,
         *out_len = len;
         return st->word.data;
     }
-    return st->sb ? snowball_stem(st, w, len, out_len)
-                  : hunspell_stem(st, w, len, out_len);
+    if (!st->cache && !(st->cache = calloc(CACHE_SETS, sizeof *st->cache)))
+        return NULL;
+    cache_set_t *set = &st->cache[urb_fnv1a(URB_FNV_SEED, w, len) % CACHE_SETS];
+    for (int i = 0; i < CACHE_WAYS; i++) {
+        cache_slot_t *slot = &set->way[i];
+        if (slot->wlen == len && memcmp(slot->word, w, len) == 0) {
+            *out_len = slot->slen;
+            return slot->stem;
+        }
+    }
+    const char *s;
+    if (st->sb) {
+        s = snowball_stem(st, w, len, out_len);
+    } else if (hunspell_lemma_stem(st, w, len) >= 0) {
+        s = st->out.data;
+        *out_len = st->out.len;
+    } else {
+        s = NULL;
+    }
+    if (s && len <= CACHE_BYTES && *out_len <= CACHE_BYTES) {
+        cache_slot_t *slot = &set->way[set->next];
+        set->next = (unsigned char)((set->next + 1) % CACHE_WAYS);
+        slot->wlen = (unsigned char)len;
+        slot->slen = (unsigned char)*out_len;
+        memcpy(slot->word, w, len);
+        memcpy(slot->stem, s, *out_len);
+        slot->stem[*out_len] = '\0';
+    }
+    return s;
 }

@@ -1160,6 +1160,7 @@ void urb_qparser_free(urb_qparser_t *qp)
     urb_buf_free(&qp->sg_strs);
     urb_buf_free(&qp->sg_prefix);
     urb_buf_free(&qp->sg_out);
+    urb_wtable_free(&qp->sg_freq);
     urb_qp_xl_free(qp);
     free(qp);
 }

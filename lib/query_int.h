@@ -6,6 +6,7 @@
 #include "urbis/lang.h"
 #include "urbis/query.h"
 #include "urbis/thesaurus.h"
+#include "urbis/wtable.h"
 
 /* An indexed language: its code, its stem-term prefix ("ZES"), its stemmer
  * (NULL when the language has none). */
@@ -111,6 +112,7 @@ struct urb_qparser {
     urb_buf_t sg_strs;   /* candidates' words and forms */
     urb_buf_t sg_prefix; /* the folded last word */
     urb_buf_t sg_out;    /* suggestion texts */
+    urb_wtable_t sg_freq; /* term -> frequency in the index, till forgotten */
 
     char errmsg[200];
 };

@@ -20,6 +20,7 @@
 #define CJK_MORE 3     /* characters a continuation adds at most */
 #define CAND_FACTOR 2 /* candidates counted per suggestion asked */
 #define PHRASES 3     /* phrase candidates counted at most */
+#define FREQ_MAX (1u << 16) /* term frequencies remembered at most */
 
 typedef struct scan {
     urb_qparser_t *qp;
@@ -379,6 +380,36 @@ static int emit_word(urb_qparser_t *qp, gterms_t *gt, uint32_t cand,
     return 0;
 }
 
+/* The frequency of term p[0..n) in db, from qp's memory of it when it has
+ * one: the same candidates come back call after call (a search box's
+ * prefixes, the stems of every language), and each lookup reads the
+ * index's blocks, most of a computed suggestion's time. */
+static urb_xstatus_t term_freq(urb_qparser_t *qp, urb_xdb_t *db,
+                               const char *p, size_t n, uint32_t *freq)
+{
+    if (qp->sg_freq.n >= FREQ_MAX)
+        urb_wtable_clear(&qp->sg_freq);
+    bool added;
+    urb_wslot_t *s = urb_wtable_get(&qp->sg_freq, p, n, &added);
+    if (s && !added) {
+        *freq = s->val;
+        return URB_X_OK;
+    }
+    urb_xstatus_t st = urb_xdb_termfreq(db, p, n, freq);
+    if (st != URB_X_OK) {
+        urb_wtable_clear(&qp->sg_freq); /* the new slot has no frequency */
+        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    }
+    if (s)
+        s->val = *freq;
+    return URB_X_OK;
+}
+
+void urb_qparser_forget(urb_qparser_t *qp)
+{
+    urb_wtable_clear(&qp->sg_freq);
+}
+
 /* The terms of the first n candidates, with their frequencies, sorted by
  * candidate and word. The lookups go in term order: neighbouring terms
  * share the index's blocks, which are then read once. */
@@ -411,9 +442,9 @@ static urb_xstatus_t lookup_terms(urb_qparser_t *qp, urb_xdb_t *db, size_t n,
             t->freq = t[-1].freq;
             continue;
         }
-        urb_xstatus_t st = urb_xdb_termfreq(db, t->p, t->len, &t->freq);
+        urb_xstatus_t st = term_freq(qp, db, t->p, t->len, &t->freq);
         if (st != URB_X_OK)
-            return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+            return st;
     }
     qsort(gt->v, gt->n, sizeof *gt->v, by_owner);
     return URB_X_OK;

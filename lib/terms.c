@@ -11,6 +11,7 @@
 #include "urbis/lang.h"
 #include "urbis/schema.h"
 #include "urbis/thesaurus.h"
+#include "urbis/wtable.h"
 
 /* Glass's longest term, prefix included. */
 #define XAPIAN_TERM_MAX 245
@@ -25,27 +26,11 @@
  * when full, so memory stays bounded. */
 #define STEM_CACHE_MAX (1u << 17)
 
-/* A table of words, each with a number: open addressing over FNV-1a
- * hashes, the words end to end in `bytes` (a stem cache stores the stem
- * right after its word). */
-typedef struct wslot {
-    uint64_t hash;
-    size_t off;
-    uint32_t len, val;
-    bool used;
-} wslot_t;
-
-typedef struct wtable {
-    wslot_t *slots;
-    size_t cap, n;         /* cap: a power of two, or 0 */
-    urb_buf_t bytes;
-} wtable_t;
-
 typedef struct stemmer_slot {
     char code[8];
     char zpfx[8];          /* "Z" and the upper-case code */
     urb_stemmer_t *st;     /* NULL: the language has no stemmer */
-    wtable_t cache;        /* word -> stem length, the stem after it */
+    urb_wtable_t cache;    /* word -> stem length, the stem after it */
     const urb_thes_t *thes; /* the built-in one, the language's forms only */
     int thes_lang;         /* its index in thes->langs, or -1: no forms */
 } stemmer_slot_t;
@@ -75,76 +60,6 @@ typedef struct job {
     uint32_t pos;
 } job_t;
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
-static wslot_t *wt_find(const wtable_t *t, uint64_t h, const char *w,
-                        size_t n)
-{
-    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-        wslot_t *s = &t->slots[i];
-        if (!s->used || (s->hash == h && s->len == n &&
-                         memcmp(t->bytes.data + s->off, w, n) == 0))
-            return s;
-    }
-}
-
-static int wt_grow(wtable_t *t)
-{
-    size_t cap = t->cap ? 2 * t->cap : 1024;
-    wslot_t *old = t->slots;
-    size_t old_cap = t->cap;
-    if (!(t->slots = calloc(cap, sizeof *t->slots))) {
-        t->slots = old;
-        return -1;
-    }
-    t->cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].used)
-            *wt_find(t, old[i].hash, NULL, 0) = old[i];
-    free(old);
-    return 0;
-}
-
-/* The slot of w[0..n), added with val 0 (and *added set) when new; NULL
- * on OOM. Valid until the next wt_get. */
-static wslot_t *wt_get(wtable_t *t, const char *w, size_t n, bool *added)
-{
-    *added = false;
-    if ((t->n + 1) * 4 > t->cap * 3 && wt_grow(t) < 0)
-        return NULL;
-    uint64_t h = fnv1a(w, n);
-    wslot_t *s = wt_find(t, h, w, n);
-    if (s->used)
-        return s;
-    size_t off = t->bytes.len;
-    if (urb_buf_append(&t->bytes, w, n) < 0)
-        return NULL;
-    *s = (wslot_t){h, off, (uint32_t)n, 0, true};
-    t->n++;
-    *added = true;
-    return s;
-}
-
-static void wt_clear(wtable_t *t)
-{
-    if (t->cap)
-        memset(t->slots, 0, t->cap * sizeof *t->slots);
-    t->n = 0;
-    t->bytes.len = 0;
-}
-
-static void wt_free(wtable_t *t)
-{
-    free(t->slots);
-    urb_buf_free(&t->bytes);
-}
-
 urb_terms_t *urb_terms_new(void)
 {
     urb_terms_t *t = calloc(1, sizeof *t);
@@ -164,7 +79,7 @@ void urb_terms_free(urb_terms_t *t)
     urb_tokenizer_free(t->tz);
     for (size_t i = 0; i < t->n_slots; i++) {
         urb_stemmer_free(t->slots[i].st);
-        wt_free(&t->slots[i].cache);
+        urb_wtable_free(&t->slots[i].cache);
     }
     free(t->slots);
     free(t->pend);
@@ -283,11 +198,11 @@ static int posting(job_t *j, const char *prefix, const urb_token_t *tk,
 static const char *cached_stem(stemmer_slot_t *slot, const urb_token_t *tk,
                                size_t *len)
 {
-    wtable_t *c = &slot->cache;
+    urb_wtable_t *c = &slot->cache;
     if (c->n >= STEM_CACHE_MAX)
-        wt_clear(c);
+        urb_wtable_clear(c);
     bool added;
-    wslot_t *e = wt_get(c, tk->term, tk->term_len, &added);
+    urb_wslot_t *e = urb_wtable_get(c, tk->term, tk->term_len, &added);
     if (!e)
         return NULL;
     if (added) {
@@ -295,7 +210,7 @@ static const char *cached_stem(stemmer_slot_t *slot, const urb_token_t *tk,
         const char *s = urb_stem(slot->st, tk->term, tk->term_len, &sl);
         if (!s || sl > UINT32_MAX || urb_buf_append(&c->bytes, s, sl) < 0) {
             /* Forget the word: its stem is not there. */
-            wt_clear(c);
+            urb_wtable_clear(c);
             return NULL;
         }
         e->val = (uint32_t)sl;
@@ -704,7 +619,7 @@ int urb_terms_index(const urb_report_t *r, urb_terms_t *t, urb_xdoc_t *doc)
 
 /* Each word's count is its slot's val. */
 struct urb_spell {
-    wtable_t words;
+    urb_wtable_t words;
 };
 
 urb_spell_t *urb_spell_new(void)
@@ -716,7 +631,7 @@ void urb_spell_free(urb_spell_t *sp)
 {
     if (!sp)
         return;
-    wt_free(&sp->words);
+    urb_wtable_free(&sp->words);
     free(sp);
 }
 
@@ -724,7 +639,7 @@ void urb_spell_free(urb_spell_t *sp)
 static int spell_add(urb_spell_t *sp, const char *w, size_t n, uint32_t count)
 {
     bool added;
-    wslot_t *s = wt_get(&sp->words, w, n, &added);
+    urb_wslot_t *s = urb_wtable_get(&sp->words, w, n, &added);
     if (!s)
         return -1;
     s->val += count;
@@ -767,9 +682,9 @@ int urb_spell_collect(urb_spell_t *sp, urb_xdoc_t *doc)
 
 int urb_spell_merge(urb_spell_t *into, const urb_spell_t *from)
 {
-    const wtable_t *t = &from->words;
+    const urb_wtable_t *t = &from->words;
     for (size_t i = 0; i < t->cap; i++) {
-        const wslot_t *s = &t->slots[i];
+        const urb_wslot_t *s = &t->slots[i];
         if (s->used &&
             spell_add(into, t->bytes.data + s->off, s->len, s->val) < 0)
             return -1;
@@ -780,9 +695,9 @@ int urb_spell_merge(urb_spell_t *into, const urb_spell_t *from)
 urb_xstatus_t urb_spell_write(const urb_spell_t *sp, urb_xdb_t *db)
 {
     char w[XAPIAN_TERM_MAX + 1];
-    const wtable_t *t = &sp->words;
+    const urb_wtable_t *t = &sp->words;
     for (size_t i = 0; i < t->cap; i++) {
-        const wslot_t *s = &t->slots[i];
+        const urb_wslot_t *s = &t->slots[i];
         if (!s->used)
             continue;
         memcpy(w, t->bytes.data + s->off, s->len);

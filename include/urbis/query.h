@@ -89,6 +89,10 @@ typedef struct urb_qparser urb_qparser_t;
  * part in detection. NULL on OOM. */
 urb_qparser_t *urb_qparser_new(const char *langs);
 void urb_qparser_free(urb_qparser_t *qp);
+/* Completion keeps the term frequencies it looked up in the index it was
+ * given (urb_suggest): call this before giving qp another index, or a new
+ * generation of it. */
+void urb_qparser_forget(urb_qparser_t *qp);
 /* Message of the last failure on qp. */
 const char *urb_qparser_errmsg(const urb_qparser_t *qp);
 

@@ -212,6 +212,37 @@ static void apart(void)
     check_apart("tr", "okullar", "kurumlar");
 }
 
+/* A stemmer remembers recent stems: what it answers from memory, after
+ * thousands of other words have passed through it, is what a fresh
+ * stemmer computes, in a Snowball and a Hunspell language. */
+static void remembered_stems_agree(void)
+{
+    static const char *const codes[] = {"en", "pl"};
+    static const char *const words[] = {"refugees", "housing", "uchodźców",
+                                        "integration", "miasto", "welcomed"};
+    for (size_t c = 0; c < 2; c++) {
+        urb_stemmer_t *warm = urb_stemmer_new(codes[c]);
+        CHECK(warm != NULL);
+        char want[6][256], got[256], filler[32];
+        for (size_t i = 0; i < 6; i++) {
+            urb_stemmer_t *fresh = urb_stemmer_new(codes[c]);
+            stem_of(fresh, words[i], want[i]);
+            urb_stemmer_free(fresh);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (size_t i = 0; i < 6; i++) {
+                stem_of(warm, words[i], got);
+                CHECK_STR(got, want[i]);
+            }
+            for (int k = 0; k < 3000; k++) {
+                snprintf(filler, sizeof filler, "zorbak%dings", k + round * 3000);
+                stem_of(warm, filler, got);
+            }
+        }
+        urb_stemmer_free(warm);
+    }
+}
+
 /* A stem is always folded: it is looked up among folded terms. */
 static void stems_are_folded(void)
 {
@@ -325,5 +356,5 @@ static void threads(void)
 }
 
 URB_TEST_MAIN(T(table), T(tags), T(which_stem), T(snowball_meets),
-              T(hunspell_meets), T(unknown_words), T(apart),
+              T(hunspell_meets), T(unknown_words), T(apart), T(remembered_stems_agree),
               T(stems_are_folded), T(edges), T(threads))
