@@ -173,7 +173,8 @@ static const char *const same_queries[] = {
     "SEARCH facets=network filter=year:2015..2020 lang=en migrants",
 };
 
-static void check_same(urb_client_t *want, urb_client_t *got, bool spelling)
+static void check_same_clients(urb_client_t *want, urb_client_t *got,
+                               bool spelling)
 {
     size_t nq = sizeof same_queries / sizeof *same_queries;
     for (size_t q = 0; q < nq; q++) {
@@ -221,17 +222,26 @@ static void check_same(urb_client_t *want, urb_client_t *got, bool spelling)
     free(r);
 }
 
+/* check_same_clients over a new connection to each of two daemons that
+ * `up` says were served. */
+static void check_same(bool up, int want, int got, bool spelling)
+{
+    CHECK(up);
+    urb_client_t *a = up ? urb_client_tcp(want) : NULL;
+    urb_client_t *b = up ? urb_client_tcp(got) : NULL;
+    CHECK(!up || (a && b));
+    if (a && b)
+        check_same_clients(a, b, spelling);
+    urb_client_close(a);
+    urb_client_close(b);
+}
+
 static void test_local_shards_rank_as_one_index(void)
 {
     CHECK(setup());
     urb_daemon_t one, four;
     bool up = serve(&one, fx.one, "one", NULL) && serve(&four, fx.four, "four", NULL);
-    CHECK(up);
-    urb_client_t *a = urb_client_tcp(one.port), *b = urb_client_tcp(four.port);
-    if (up && a && b)
-        check_same(a, b, true);
-    urb_client_close(a);
-    urb_client_close(b);
+    check_same(up, one.port, four.port, true);
     CHECK(urb_daemon_stop(&one, SIGTERM) == 0);
     CHECK(urb_daemon_stop(&four, SIGTERM) == 0);
 }
@@ -273,7 +283,7 @@ static void test_remote_shards_rank_as_one_index_and_fail_clearly(void)
     CHECK(up);
     urb_client_t *a = urb_client_tcp(one.port), *b = urb_client_tcp(rem.port);
     if (up && a && b)
-        check_same(a, b, false);
+        check_same_clients(a, b, false);
 
     /* A shard server killed: a clear ERR unavailable at once, no hang;
      * the other commands still answer. (Queries not asked before: the
@@ -473,12 +483,7 @@ static void test_split_index_replicates_shard_by_shard(void)
     urb_daemon_t mst, rep;
     bool up = serve(&mst, master, "s_master", NULL) &&
               serve(&rep, replica, "s_replica", NULL);
-    CHECK(up);
-    urb_client_t *a = urb_client_tcp(mst.port), *b = urb_client_tcp(rep.port);
-    if (up && a && b)
-        check_same(a, b, true);
-    urb_client_close(a);
-    urb_client_close(b);
+    check_same(up, mst.port, rep.port, true);
     json_int_t base = documents(rep.port);
     CHECK(base > 0);
 
