@@ -501,12 +501,12 @@ size_t urb_thes_find(const urb_thes_t *t, const char *key, size_t len,
     return end - lo;
 }
 
-/* The built-in thesauri read so far, one per `keep` (NULL: ""). A process
- * sees few sets of languages (one per index it serves), so the list only
- * grows. */
+/* The built-in thesauri read so far, one per `keep`. A process sees few
+ * sets of languages (one per index it serves), so the list only grows. */
 typedef struct builtin {
     struct builtin *next;
-    char *keep;
+    bool all;   /* keep was NULL: every language, unlike "" (none) */
+    char *keep; /* keep, or "" */
     urb_thes_t *thes;
 } builtin_t;
 static builtin_t *builtins;
@@ -518,10 +518,12 @@ const urb_thes_t *urb_thes_builtin(const char *keep, char *err, size_t errlen)
     const urb_thes_t *t = NULL;
     pthread_mutex_lock(&builtins_lock);
     for (builtin_t *b = builtins; b && !t; b = b->next)
-        if (strcmp(b->keep, k) == 0)
+        if (b->all == !keep && strcmp(b->keep, k) == 0)
             t = b->thes;
     if (!t) {
         builtin_t *b = calloc(1, sizeof *b);
+        if (b)
+            b->all = !keep;
         if (b && (b->keep = strdup(k)) &&
             (b->thes = urb_thes_new(urb_thesaurus_text, urb_thesaurus_text_len,
                                     keep, err, errlen))) {

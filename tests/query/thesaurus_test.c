@@ -165,6 +165,21 @@ static void lookup(void)
     urb_thes_free(t);
 }
 
+/* The process's thesauri are one per set of languages: none ("") is not
+ * every one (NULL), whichever is asked first. */
+static void builtin_sets(void)
+{
+    char err[200];
+    const urb_thes_t *none = urb_thes_builtin("", err, sizeof err);
+    const urb_thes_t *all = urb_thes_builtin(NULL, err, sizeof err);
+    const urb_thes_t *en = urb_thes_builtin("en", err, sizeof err);
+    CHECK(none && all && en);
+    CHECK(none && none->n_forms == 0);
+    CHECK(all && en && all->n_forms > en->n_forms && en->n_forms > 0);
+    CHECK(en == urb_thes_builtin("en", err, sizeof err));
+    CHECK(all == urb_thes_builtin(NULL, err, sizeof err));
+}
+
 static fx_t fx;
 static const urb_qopts_t XL = {NULL, false, true};
 static const urb_qopts_t NOXL = {NULL, false, false};
@@ -252,5 +267,6 @@ static void snippets(void)
     fx_teardown(&fx);
 }
 
-URB_TEST_MAIN(T(data_file), T(reader_errors), T(lookup), T(query_expansion),
+URB_TEST_MAIN(T(data_file), T(reader_errors), T(lookup), T(builtin_sets),
+              T(query_expansion),
               T(concept_terms), T(translations_weigh_less), T(snippets))
