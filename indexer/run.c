@@ -9,8 +9,8 @@
  *   else build the next generation aside: a copy of the current one, the
  *     changed files replaced by id, the gone ones deleted; or, with
  *     --full (or no index yet), partial databases written by the workers
- *     in parallel and compacted into one; then the metadata, committed,
- *     published
+ *     in parallel and compacted into one; then the metadata and the
+ *     completion tables, committed, published
  */
 #include "run.h"
 
@@ -24,6 +24,7 @@
 #include "pipeline.h"
 #include "publish.h"
 #include "reader.h"
+#include "urbis/complete.h"
 #include "urbis/schema.h"
 #include "urbis/xapian.h"
 
@@ -270,6 +271,16 @@ static int set_metadata(run_t *r)
                                   urb_xdb_errmsg(r->db));
 }
 
+/* SUGGEST's tables (complete.h), remade from the terms as they now are. */
+static int complete(run_t *r)
+{
+    char *msg = NULL;
+    urb_xstatus_t st = urb_complete_build(r->db, URB_COMPLETE_MIN, &msg);
+    int rc = st == URB_X_OK ? 0 : xfail(r, "writing the completion tables", st, msg);
+    free(msg);
+    return rc;
+}
+
 /* The generation's database, tmp itself, into r->db. */
 static int open_db(run_t *r, unsigned mode)
 {
@@ -358,7 +369,7 @@ static int build(run_t *r)
     if (rc < 0)
         return -1;
     s->deleted = gone_ids(r, delete_id, &rc);
-    if (rc < 0 || set_metadata(r) < 0)
+    if (rc < 0 || set_metadata(r) < 0 || complete(r) < 0)
         return -1;
     urb_xdb_stats_t stats;
     urb_xstatus_t st;

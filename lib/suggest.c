@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "urbis/complete.h"
 #include "urbis/doc.h"
 #include "urbis/schema.h"
 
@@ -19,7 +20,7 @@
 #define CJK_BYTES 65536 /* of each report's text */
 #define CJK_MORE 3     /* characters a continuation adds at most */
 #define CAND_FACTOR 2 /* candidates counted per suggestion asked */
-#define PHRASES 3     /* phrase candidates counted at most */
+#define PHRASES URB_COMPLETE_PAIRS /* phrase candidates counted at most */
 #define FREQ_MAX (1u << 16) /* term frequencies remembered at most */
 
 typedef struct scan {
@@ -156,23 +157,27 @@ static int last_word(urb_qparser_t *qp, const char *text, size_t len,
 }
 
 /* Words the titles and headings pair with the word before first, then
- * the most frequent. */
-static int by_freq(const void *a, const void *b)
+ * the most frequent, then in byte order. */
+static int by_freq(const void *a, const void *b, void *arg)
 {
     const urb_qcand_t *x = a, *y = b;
+    const urb_qparser_t *qp = arg;
     if (x->pair != y->pair)
         return x->pair > y->pair ? -1 : 1;
     if (x->freq != y->freq)
         return x->freq > y->freq ? -1 : 1;
-    return x->word_off < y->word_off ? -1 : x->word_off > y->word_off;
+    size_t n = x->word_len < y->word_len ? x->word_len : y->word_len;
+    int r = memcmp(qp->sg_strs.data + x->word_off,
+                   qp->sg_strs.data + y->word_off, n);
+    return r ? r : (x->word_len > y->word_len) - (x->word_len < y->word_len);
 }
 
-static int by_count(const void *a, const void *b)
+static int by_count(const void *a, const void *b, void *arg)
 {
     const urb_qcand_t *x = a, *y = b;
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
-    return by_freq(a, b);
+    return by_freq(a, b, arg);
 }
 
 /* Reports matching q: Xapian's estimate from the term statistics, which
@@ -704,9 +709,130 @@ static urb_xstatus_t cjk_candidates(urb_qparser_t *qp, urb_xenq_t *enq,
     return st;
 }
 
-/* ---- Phrases: the P terms of titles and headings ---- */
+/* ---- Completion tables (complete.h) ---- */
 
-#define PHRASE_MIN_CHARS 3 /* a shorter prefix starts too many pairs */
+/* The table of `kind` (URB_META_COMPLETE_WORDS or _PAIRS) for the folded
+ * last word, into *v (malloc'd), or *v NULL when it has none. */
+static urb_xstatus_t table_get(urb_qparser_t *qp, urb_xdb_t *db,
+                               const char *kind, char **v, size_t *len)
+{
+    const urb_buf_t *p = &qp->sg_prefix;
+    char key[64 + URB_COMPLETE_PREFIX_MAX];
+    size_t kl = strlen(kind);
+    *v = NULL;
+    *len = 0;
+    if (p->len > URB_COMPLETE_PREFIX_MAX)
+        return URB_X_OK;
+    memcpy(key, kind, kl);
+    memcpy(key + kl, p->data, p->len);
+    key[kl + p->len] = '\0';
+    urb_xstatus_t st = urb_xdb_get_metadata(db, key, v, len);
+    if (st != URB_X_OK)
+        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    if (*len == 0) {
+        free(*v);
+        *v = NULL;
+    }
+    return URB_X_OK;
+}
+
+/* A table line's fields: up to n, TAB-separated, the line ending at LF or
+ * end; *p moves to the next line. How many it had. */
+static size_t table_line(const char **p, const char *end, const char **f,
+                         size_t *fl, size_t n)
+{
+    const char *eol = memchr(*p, '\n', (size_t)(end - *p));
+    size_t k = 0;
+    if (!eol)
+        eol = end;
+    for (const char *at = *p; k < n;) {
+        const char *tab = memchr(at, '\t', (size_t)(eol - at));
+        f[k] = at;
+        fl[k++] = (size_t)((tab ? tab : eol) - at);
+        if (!tab)
+            break;
+        at = tab + 1;
+    }
+    *p = eol < end ? eol + 1 : end;
+    return k;
+}
+
+static uint64_t table_num(const char *s, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    return v;
+}
+
+/* The words of a table as candidates, already in byte order. -1 on OOM. */
+static int table_words(urb_qparser_t *qp, const char *v, size_t len)
+{
+    for (const char *p = v, *end = v + len; p < end;) {
+        const char *f[3];
+        size_t fl[3];
+        if (table_line(&p, end, f, fl, 3) != 3 || !fl[1])
+            continue; /* not written by complete.c */
+        if (URB_QGROW(qp->cands, qp->cap_cands, qp->n_cands + 1) < 0)
+            return -1;
+        urb_qcand_t *c = &qp->cands[qp->n_cands++];
+        *c = (urb_qcand_t){.word_len = fl[1], .freq = table_num(f[0], fl[0])};
+        if (add_str(qp, f[1], fl[1], &c->word_off) < 0 ||
+            (fl[2] && add_str(qp, f[2], fl[2], &c->form_off) < 0))
+            return -1;
+        c->form_len = fl[2] ? fl[2] : fl[1];
+        if (!fl[2])
+            c->form_off = c->word_off;
+    }
+    return 0;
+}
+
+/* The candidates from the prefix's terms: a bounded scan of the folded
+ * words, then of their written forms. */
+static urb_xstatus_t scan_words(urb_qparser_t *qp, urb_xdb_t *db)
+{
+    urb_buf_t *pfx = &qp->sg_out;
+    pfx->len = 0;
+    if (urb_buf_append(pfx, URB_PFX_FORM, strlen(URB_PFX_FORM)) < 0 ||
+        urb_buf_append(pfx, qp->sg_prefix.data, qp->sg_prefix.len) < 0 ||
+        urb_buf_append(pfx, "", 1) < 0)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    scan_t sc = {qp, 0, false};
+    urb_xstatus_t st =
+        urb_xdb_allterms(db, pfx->data + strlen(URB_PFX_FORM), on_word, &sc);
+    if (st == URB_X_OK && !sc.oom && qp->n_cands) {
+        sc.seen = 0;
+        st = urb_xdb_allterms(db, pfx->data, on_form, &sc);
+    }
+    if (st != URB_X_OK)
+        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    if (sc.oom)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    for (size_t i = 0; i < qp->n_cands; i++) {
+        urb_qcand_t *c = &qp->cands[i];
+        if (c->form_freq <= c->rest) {
+            c->form_off = c->word_off;
+            c->form_len = c->word_len;
+        }
+    }
+    return URB_X_OK;
+}
+
+/* The candidates for the folded last word: from its table, else its
+ * terms. */
+static urb_xstatus_t word_candidates(urb_qparser_t *qp, urb_xdb_t *db)
+{
+    char *v;
+    size_t len;
+    urb_xstatus_t st = table_get(qp, db, URB_META_COMPLETE_WORDS, &v, &len);
+    if (st != URB_X_OK || !v)
+        return st == URB_X_OK ? scan_words(qp, db) : st;
+    int r = table_words(qp, v, len);
+    free(v);
+    return r < 0 ? urb_qp_fail(qp, URB_X_NOMEM, "out of memory") : URB_X_OK;
+}
+
+/* ---- Phrases: the P terms of titles and headings ---- */
 
 /* Sets qp->sg_out to prefix a[0..an), then b[0..bn), NUL-terminated. */
 static int set_prefix(urb_qparser_t *qp, const char *pfx, const char *a,
@@ -752,10 +878,13 @@ static int on_pair(void *ctx, const char *term, size_t len, uint32_t freq)
     if (++ps->seen > SCAN_MAX)
         return 1;
     size_t i = ps->top;
-    if (i == PHRASES) {
-        for (i = 0; i < ps->top && ps->freq[i] >= freq; i++)
-            ;
-        if (i == ps->top)
+    if (i == PHRASES) { /* replace the least frequent, the later of equals */
+        i = 0;
+        for (size_t j = 1; j < PHRASES; j++)
+            if (ps->freq[j] < ps->freq[i] ||
+                (ps->freq[j] == ps->freq[i] && ps->off[j] > ps->off[i]))
+                i = j;
+        if (ps->freq[i] >= freq)
             return 0;
     } else {
         ps->top++;
@@ -793,44 +922,115 @@ static int on_wform(void *ctx, const char *term, size_t len, uint32_t freq)
     return 0;
 }
 
-/* Appends the written form of folded word w to qp->sg_strs, chosen as for
- * a candidate (on_form): its most frequent form unlike the word, when
- * more reports write it so than as folded. */
+/* Appends the written form of the folded word at w_off in qp->sg_strs to
+ * it, chosen as for a candidate (on_form): its most frequent form unlike
+ * the word, when more reports write it so than as folded. */
 static urb_xstatus_t append_form(urb_qparser_t *qp, urb_xdb_t *db,
-                                 const char *w, size_t wl)
+                                 size_t w_off, size_t wl)
 {
     char sep = URB_FORM_SEP;
     wform_t f = {.qp = qp, .skip = strlen(URB_PFX_FORM) + wl + 1};
     uint32_t freq = 0;
     size_t at = qp->sg_strs.len;
     urb_xstatus_t st = URB_X_OK;
-    if (set_prefix(qp, URB_PFX_FORM, w, wl, &sep, 1) < 0)
+    if (set_prefix(qp, URB_PFX_FORM, qp->sg_strs.data + w_off, wl, &sep, 1) < 0)
         return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     if ((st = urb_xdb_allterms(db, qp->sg_out.data, on_wform, &f)) == URB_X_OK)
-        st = urb_xdb_termfreq(db, w, wl, &freq);
+        st = urb_xdb_termfreq(db, qp->sg_strs.data + w_off, wl, &freq);
     if (st != URB_X_OK)
         return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
     if (f.oom)
         return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     bool form = f.freq > (freq > f.sum ? freq - f.sum : 0);
     /* The form is copied from where the scan left it, past `at`. */
-    size_t from = form ? f.off : 0, n = form ? f.len : wl;
+    size_t from = form ? f.off : w_off, n = form ? f.len : wl;
     qp->sg_strs.len = at;
-    if (form) {
-        memmove(qp->sg_strs.data + at, qp->sg_strs.data + from, n);
-        qp->sg_strs.len += n;
-        return URB_X_OK;
-    }
-    return urb_buf_append(&qp->sg_strs, w, n) < 0
+    return urb_buf_append(&qp->sg_strs, qp->sg_strs.data + from, n) < 0
                ? urb_qp_fail(qp, URB_X_NOMEM, "out of memory")
                : URB_X_OK;
+}
+
+/* Adds the phrase candidate whose folded words are at word_off in
+ * qp->sg_strs and whose written form is what follows form_off there. */
+static int add_phrase(urb_qparser_t *qp, size_t word_off, size_t len,
+                      size_t form_off, uint64_t freq)
+{
+    if (URB_QGROW(qp->cands, qp->cap_cands, qp->n_cands + 1) < 0)
+        return -1;
+    qp->cands[qp->n_cands++] = (urb_qcand_t){
+        .word_off = word_off, .word_len = len, .form_off = form_off,
+        .form_len = qp->sg_strs.len - form_off, .freq = freq, .phrase = true};
+    return 0;
+}
+
+/* The phrases of a table as candidates. -1 on OOM. */
+static int table_phrases(urb_qparser_t *qp, const char *v, size_t len)
+{
+    char sep = URB_PAIR_SEP;
+    for (const char *p = v, *end = v + len; p < end;) {
+        const char *f[4];
+        size_t fl[4], word_off, form_off;
+        if (table_line(&p, end, f, fl, 4) != 4)
+            continue; /* not written by complete.c */
+        const char *w2 = memchr(f[1], URB_PAIR_SEP, fl[1]);
+        if (!w2 || w2 == f[1] || w2 == f[1] + fl[1] - 1)
+            continue;
+        size_t l1 = (size_t)(w2 - f[1]), l2 = fl[1] - l1 - 1;
+        if (add_str(qp, f[1], fl[1], &word_off) < 0 ||
+            add_str(qp, fl[2] ? f[2] : f[1], fl[2] ? fl[2] : l1, &form_off) < 0 ||
+            urb_buf_append(&qp->sg_strs, &sep, 1) < 0 ||
+            urb_buf_append(&qp->sg_strs, fl[3] ? f[3] : w2 + 1,
+                           fl[3] ? fl[3] : l2) < 0 ||
+            add_phrase(qp, word_off, fl[1], form_off,
+                       table_num(f[0], fl[0])) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The most frequent pairs starting with the prefix, from a bounded scan
+ * of the P terms, as phrase candidates: the first word written as its
+ * candidate among the first n_words is, the second as append_form
+ * finds. */
+static urb_xstatus_t scan_phrases(urb_qparser_t *qp, urb_xdb_t *db,
+                                  size_t n_words)
+{
+    const urb_buf_t *p = &qp->sg_prefix;
+    char sep = URB_PAIR_SEP;
+    pairs_t ps = {.qp = qp, .skip = strlen(URB_PFX_PAIR)};
+    urb_xstatus_t st;
+    if (set_prefix(qp, URB_PFX_PAIR, p->data, p->len, "", 0) < 0)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    if ((st = urb_xdb_allterms(db, qp->sg_out.data, on_pair, &ps)) != URB_X_OK)
+        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+    if (ps.oom)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    for (size_t i = 0; i < ps.top; i++) {
+        const char *w = qp->sg_strs.data + ps.off[i];
+        const char *s2 = memchr(w, URB_PAIR_SEP, ps.len[i]);
+        if (!s2)
+            continue;
+        size_t l1 = (size_t)(s2 - w), l2 = ps.len[i] - l1 - 1;
+        size_t form_off = qp->sg_strs.len;
+        const urb_qcand_t *c1 = find_cand(qp, n_words, w, l1);
+        if (urb_buf_append(&qp->sg_strs,
+                           qp->sg_strs.data + (c1 ? c1->form_off : ps.off[i]),
+                           c1 ? c1->form_len : l1) < 0 ||
+            urb_buf_append(&qp->sg_strs, &sep, 1) < 0)
+            return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+        if ((st = append_form(qp, db, ps.off[i] + l1 + 1, l2)) != URB_X_OK)
+            return st;
+        if (add_phrase(qp, ps.off[i], ps.len[i], form_off, ps.freq[i]) < 0)
+            return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    }
+    return URB_X_OK;
 }
 
 /* The word before (qp->sg_strs[0..prev)) and the last word's prefix as
  * titles and headings pair them: marks the candidates among the first
  * n_words that follow the word before, and adds the most frequent pairs
  * starting with the prefix as phrase candidates ("refug" -> "refugee
- * housing"). */
+ * housing"), from the prefix's table or its terms. */
 static urb_xstatus_t pair_candidates(urb_qparser_t *qp, urb_xdb_t *db,
                                      size_t prev, size_t n_words)
 {
@@ -844,57 +1044,25 @@ static urb_xstatus_t pair_candidates(urb_qparser_t *qp, urb_xdb_t *db,
             urb_buf_append(&qp->sg_out, p->data, p->len + 1) < 0)
             return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
         qp->sg_out.len--;
-        st = urb_xdb_allterms(db, qp->sg_out.data, on_next, &ps);
+        if ((st = urb_xdb_allterms(db, qp->sg_out.data, on_next, &ps)) != URB_X_OK)
+            return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
     }
     size_t chars = 0;
     int32_t cp;
     for (size_t at = 0, k; (k = utf8_next(p->data + at, p->len - at, &cp));
          at += k)
         chars++;
-    if (st != URB_X_OK || chars < PHRASE_MIN_CHARS)
-        return st == URB_X_OK
-                   ? st
-                   : urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
-    ps.seen = 0;
-    ps.skip = strlen(URB_PFX_PAIR);
-    if (set_prefix(qp, URB_PFX_PAIR, p->data, p->len, "", 0) < 0)
-        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
-    if ((st = urb_xdb_allterms(db, qp->sg_out.data, on_pair, &ps)) != URB_X_OK)
-        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
-    if (ps.oom)
-        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
-    for (size_t i = 0; i < ps.top; i++) {
-        const char *w = qp->sg_strs.data + ps.off[i];
-        const char *s2 = memchr(w, URB_PAIR_SEP, ps.len[i]);
-        if (!s2)
-            continue;
-        size_t l1 = (size_t)(s2 - w), l2 = ps.len[i] - l1 - 1;
-        size_t w2_off = ps.off[i] + l1 + 1, form_off = qp->sg_strs.len;
-        const urb_qcand_t *c1 = find_cand(qp, n_words, w, l1);
-        if (c1)
-            st = urb_buf_append(&qp->sg_strs, qp->sg_strs.data + c1->form_off,
-                                c1->form_len) < 0
-                     ? URB_X_NOMEM
-                     : URB_X_OK;
-        else
-            st = urb_buf_append(&qp->sg_strs, qp->sg_strs.data + ps.off[i],
-                                l1) < 0
-                     ? URB_X_NOMEM
-                     : URB_X_OK;
-        if (st == URB_X_OK && urb_buf_append(&qp->sg_strs, &sep, 1) < 0)
-            st = URB_X_NOMEM;
-        if (st != URB_X_OK)
-            return urb_qp_fail(qp, st, "out of memory");
-        if ((st = append_form(qp, db, qp->sg_strs.data + w2_off, l2)) != URB_X_OK)
-            return st;
-        if (URB_QGROW(qp->cands, qp->cap_cands, qp->n_cands + 1) < 0)
-            return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
-        qp->cands[qp->n_cands++] = (urb_qcand_t){
-            .word_off = ps.off[i], .word_len = ps.len[i], .form_off = form_off,
-            .form_len = qp->sg_strs.len - form_off, .freq = ps.freq[i],
-            .phrase = true};
-    }
-    return URB_X_OK;
+    if (chars < URB_COMPLETE_PAIR_CHARS)
+        return URB_X_OK;
+    char *v;
+    size_t len;
+    if ((st = table_get(qp, db, URB_META_COMPLETE_PAIRS, &v, &len)) != URB_X_OK)
+        return st;
+    if (!v)
+        return scan_phrases(qp, db, n_words);
+    int r = table_phrases(qp, v, len);
+    free(v);
+    return r < 0 ? urb_qp_fail(qp, URB_X_NOMEM, "out of memory") : URB_X_OK;
 }
 
 /* The earlier text as context: its query, and qp->exp set to its
@@ -926,43 +1094,21 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
     if (r == 0 || limit == 0)
         return URB_X_OK;
 
-    /* Candidates: the most frequent words with this prefix. */
-    urb_buf_t *pfx = &qp->sg_out;
-    pfx->len = 0;
-    if (urb_buf_append(pfx, URB_PFX_FORM, strlen(URB_PFX_FORM)) < 0 ||
-        urb_buf_append(pfx, qp->sg_prefix.data, qp->sg_prefix.len) < 0 ||
-        urb_buf_append(pfx, "", 1) < 0)
-        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
-    scan_t sc = {qp, 0, false};
+    /* Candidates: the most frequent words with this prefix. A CJK run is
+     * completed from report text (cjk_candidates), not from terms, which
+     * hold one character each. */
     size_t prev = qp->sg_strs.len;
     qp->n_cands = 0;
-    /* A CJK run is completed from report text (cjk_candidates), not
-     * from terms, which hold one character each. */
-    urb_xstatus_t st =
-        ngram ? URB_X_OK
-              : urb_xdb_allterms(db, pfx->data + strlen(URB_PFX_FORM), on_word, &sc);
-    if (st == URB_X_OK && !sc.oom && qp->n_cands) {
-        sc.seen = 0;
-        st = urb_xdb_allterms(db, pfx->data, on_form, &sc);
-    }
+    urb_xstatus_t st = ngram ? URB_X_OK : word_candidates(qp, db);
     if (st != URB_X_OK)
-        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
-    if (sc.oom)
-        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+        return st;
     if (qp->n_cands == 0 && !ngram)
         return URB_X_OK;
-    for (size_t i = 0; i < qp->n_cands; i++) {
-        urb_qcand_t *c = &qp->cands[i];
-        if (c->form_freq <= c->rest) {
-            c->form_off = c->word_off;
-            c->form_len = c->word_len;
-        }
-    }
     size_t n_words = qp->n_cands;
     if (n_words && (st = pair_candidates(qp, db, prev, n_words)) != URB_X_OK)
         return st;
     if (n_words)
-        qsort(qp->cands, n_words, sizeof *qp->cands, by_freq);
+        qsort_r(qp->cands, n_words, sizeof *qp->cands, by_freq, qp);
     size_t keep = n_words / CAND_FACTOR < limit ? n_words : CAND_FACTOR * limit;
     /* The phrases are counted after the words kept. */
     for (size_t i = n_words; i < qp->n_cands; i++, keep++) {
@@ -996,7 +1142,7 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
         if ((st = cjk_candidates(qp, enq, ctx, filter)) != URB_X_OK ||
             qp->n_cands == 0)
             goto done;
-        qsort(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq);
+        qsort_r(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq, qp);
         keep = qp->n_cands < CAND_FACTOR * limit ? qp->n_cands : CAND_FACTOR * limit;
     }
     if (ngram) {
@@ -1009,7 +1155,7 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
     }
     if (st != URB_X_OK)
         goto done;
-    qsort(qp->cands, keep, sizeof *qp->cands, by_count);
+    qsort_r(qp->cands, keep, sizeof *qp->cands, by_count, qp);
 
     /* The texts: the earlier text as typed, then the written form. */
     urb_buf_t *b = &qp->sg_out;

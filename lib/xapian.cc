@@ -474,6 +474,19 @@ URB_API urb_xstatus_t urb_xdb_allterms(urb_xdb_t *db, const char *prefix,
     }
 }
 
+URB_API urb_xstatus_t urb_xdb_metadata_keys(urb_xdb_t *db, const char *prefix,
+                                            urb_xterm_cb cb, void *ctx) noexcept
+{
+    try {
+        const Xapian::Database &d = reader(db);
+        each_term(d.metadata_keys_begin(prefix), d.metadata_keys_end(prefix),
+                  cb, ctx, [](const Xapian::TermIterator &) { return 0u; });
+        return URB_X_OK;
+    } catch (...) {
+        return caught(db->err);
+    }
+}
+
 URB_API urb_xstatus_t urb_xdb_postlist(urb_xdb_t *db, const char *term,
                                        size_t len, urb_xdocid_cb cb,
                                        void *ctx) noexcept

@@ -138,6 +138,11 @@ typedef int (*urb_xdocid_cb)(void *ctx, uint32_t docid);
 URB_API urb_xstatus_t urb_xdb_allterms(urb_xdb_t *db, const char *prefix,
                                        urb_xterm_cb cb,
                                        void *ctx) URB_XNOEXCEPT;
+/* Every user metadata key starting with `prefix`, in byte order (the
+ * callback's termfreq is 0). */
+URB_API urb_xstatus_t urb_xdb_metadata_keys(urb_xdb_t *db, const char *prefix,
+                                            urb_xterm_cb cb,
+                                            void *ctx) URB_XNOEXCEPT;
 URB_API urb_xstatus_t urb_xdb_postlist(urb_xdb_t *db, const char *term,
                                        size_t len, urb_xdocid_cb cb,
                                        void *ctx) URB_XNOEXCEPT;

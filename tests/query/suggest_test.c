@@ -4,6 +4,7 @@
 
 #include "fixture.h"
 #include "test.h"
+#include "urbis/complete.h"
 #include "urbis/doc.h"
 #include "urbis/schema.h"
 
@@ -55,13 +56,14 @@ static void completes_phrases(void)
      * its words in their own language finds. */
     static const urb_qopts_t own = {NULL, false, false};
     CHECK_STR(suggest("refug", NULL, 8),
-              "refugee=2|refugees=2|refugee housing=2|refugiado=1");
+              "refugee=2|refugee housing=2|refugees=2|refugiado=1");
     CHECK_STR(fx_search(&fx, "refugee housing", &own),
               "en-cardiff,en-valencia");
     CHECK_STR(suggest("Hous", NULL, 8), "housing=3|housing first=1");
     /* Written forms; "en" is a stopword and pairs with nothing; a context
      * counts the phrase too. */
-    CHECK_STR(suggest("san", NULL, 8), "san=1|sanctuary=1|san sebastián=1");
+    /* Ties in byte order: a phrase right after its first word. */
+    CHECK_STR(suggest("san", NULL, 8), "san=1|san sebastián=1|sanctuary=1");
     CHECK_STR(suggest("oslo hous", NULL, 8),
               "oslo housing=1|oslo housing first=1");
     CHECK_STR(suggest("berlin refug", NULL, 8), "");
@@ -216,6 +218,107 @@ static void spelling(void)
     fx_teardown(&fx);
 }
 
+/* ---- Completion tables (complete.h) ---- */
+
+/* The fixture's words: every prefix of each, alone and after a context,
+ * is a text to complete. */
+typedef struct texts {
+    char v[4096][64];
+    size_t n;
+} texts_t;
+
+static void add_text(texts_t *t, const char *ctx, const char *w, size_t n)
+{
+    if (t->n < 4096)
+        snprintf(t->v[t->n++], sizeof t->v[0], "%s%.*s", ctx, (int)n, w);
+}
+
+static int on_fx_word(void *ctx, const char *term, size_t len, uint32_t freq)
+{
+    (void)freq;
+    if (*term >= 'A' && *term <= 'Z')
+        return 0;
+    for (size_t n = 1; n <= len && len < 48; n++)
+        if (n == len || ((unsigned char)term[n] & 0xC0) != 0x80) {
+            add_text(ctx, "", term, n);
+            add_text(ctx, "refugee ", term, n);
+        }
+    return 0;
+}
+
+/* Rewrites the fixture's tables for prefixes more than min words share. */
+static void build_tables(size_t min)
+{
+    urb_xdb_t *w;
+    char *msg = NULL;
+    urb_xdb_free(fx.db);
+    fx.db = NULL;
+    CHECK(urb_xdb_open(fx.dir, URB_XDB_CREATE_OR_OPEN, &w, &msg) == URB_X_OK);
+    CHECK(urb_complete_build(w, min, &msg) == URB_X_OK);
+    CHECK(msg == NULL);
+    CHECK(urb_xdb_commit(w) == URB_X_OK);
+    urb_xdb_free(w);
+    CHECK(urb_xdb_open(fx.dir, URB_XDB_READ, &fx.db, &msg) == URB_X_OK);
+    urb_qparser_forget(fx.qp);
+}
+
+static int count_key(void *ctx, const char *key, size_t len, uint32_t freq)
+{
+    (void)key, (void)len, (void)freq;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+static size_t tables(void)
+{
+    size_t n = 0;
+    CHECK(urb_xdb_metadata_keys(fx.db, URB_META_COMPLETE, count_key, &n) ==
+          URB_X_OK);
+    return n;
+}
+
+static void tables_answer_as_terms(void)
+{
+    static texts_t t;
+    static char before[4096][512];
+    fx_setup(&fx);
+    t.n = 0;
+    CHECK(urb_xdb_allterms(fx.db, "", on_fx_word, &t) == URB_X_OK);
+    CHECK(t.n > 300);
+    for (size_t i = 0; i < t.n; i++)
+        snprintf(before[i], sizeof before[i], "%s", suggest(t.v[i], NULL, 8));
+    /* A table at every prefix: each answer comes from one, and is the
+     * same as from the terms. */
+    build_tables(0);
+    CHECK(tables() > 300);
+    char *v;
+    size_t len;
+    CHECK(urb_xdb_get_metadata(fx.db, URB_META_COMPLETE_WORDS "hou", &v,
+                               &len) == URB_X_OK);
+    CHECK_STR(v, "3\thousing\t\n");
+    free(v);
+    CHECK(urb_xdb_get_metadata(fx.db, URB_META_COMPLETE_PAIRS "san", &v,
+                               &len) == URB_X_OK);
+    CHECK_STR(v, "1\tsan sebastian\t\tsebastián\n");
+    free(v);
+    size_t same = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        const char *now = suggest(t.v[i], NULL, 8);
+        if (strcmp(now, before[i]) == 0)
+            same++;
+        else
+            fprintf(stderr, "  %s: %s, from the terms %s\n", t.v[i], now,
+                    before[i]);
+    }
+    CHECK(same == t.n);
+    /* A rebuild drops the tables no prefix needs any more. */
+    build_tables(1000);
+    CHECK(tables() == 0);
+    CHECK_STR(suggest("hou", NULL, 8), "housing=3|housing first=1");
+    fx_teardown(&fx);
+}
+
 URB_TEST_MAIN(T(completes_last_word), T(completes_phrases),
               T(written_form_kept), T(ordered_by_count),
-              T(context_and_language), T(cjk_runs), T(spelling))
+              T(context_and_language), T(cjk_runs), T(spelling),
+              T(tables_answer_as_terms))
