@@ -114,7 +114,7 @@ static bool worker_sync(urb_worker_t *w, bool force, urb_buf_t *out)
          * Hunspell dictionaries (~0.7 s) now rather than in a query. The
          * thesaurus waits for the first query with xl (a few ms, once per
          * process): this job may be one with a short deadline. */
-        static const urb_qopts_t warm_opts = {NULL, false, false};
+        static const urb_qopts_t warm_opts = {0};
         urb_xquery_t *warm = NULL;
         if (urb_qparser_parse(qp, "urbis", 5, &warm_opts, &warm, NULL) ==
             URB_X_OK)
@@ -288,7 +288,8 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
 {
     const urb_search_args_t *a = args;
     uint64_t t0 = now_us();
-    urb_qopts_t qo = {a->lang[0] ? a->lang : NULL, a->op_or, a->xl};
+    urb_qopts_t qo = {.lang = a->lang[0] ? a->lang : NULL, .op_or = a->op_or,
+                      .xl = a->xl, .prune = w->db};
     urb_xquery_t *text_q = NULL, *filter_q = NULL, *final_q = NULL;
     const urb_qinfo_t *info = NULL;
     char *corrected = NULL;

@@ -185,6 +185,78 @@ static urb_xquery_t *combine_owned(urb_xop_t op, urb_xquery_t **subs, size_t n)
 }
 
 /* w must not live in qp->stems. */
+#define TF_MAX (1u << 16) /* term frequencies remembered at most */
+
+/* The same terms come back query after query (a search box's prefixes,
+ * a word's stems in every language), and each lookup reads the index's
+ * blocks. */
+urb_xstatus_t urb_qp_termfreq(urb_qparser_t *qp, urb_xdb_t *db, const char *p,
+                              size_t n, uint32_t *freq)
+{
+    if (qp->tf.n >= TF_MAX)
+        urb_wtable_clear(&qp->tf);
+    bool added;
+    urb_wslot_t *s = urb_wtable_get(&qp->tf, p, n, &added);
+    if (s && !added) {
+        *freq = s->val;
+        return URB_X_OK;
+    }
+    urb_xstatus_t st = urb_xdb_termfreq(db, p, n, freq);
+    if (st != URB_X_OK) {
+        urb_wtable_clear(&qp->tf); /* the new slot has no frequency */
+        const char *m = urb_xdb_errmsg(db);
+        return urb_qp_fail(qp, st, "%s", m && *m ? m : urb_xstatus_str(st));
+    }
+    if (s)
+        s->val = *freq;
+    return URB_X_OK;
+}
+
+void urb_qparser_forget(urb_qparser_t *qp)
+{
+    urb_wtable_clear(&qp->tf);
+    urb_wtable_clear(&qp->stems_in);
+}
+
+uint32_t urb_qp_stems_in(urb_qparser_t *qp, urb_xdb_t *db, const char *w,
+                         size_t n)
+{
+    if (qp->n_langs > 32)
+        return UINT32_MAX;
+    if (qp->stems_in.n >= TF_MAX)
+        urb_wtable_clear(&qp->stems_in);
+    bool added;
+    urb_wslot_t *s = urb_wtable_get(&qp->stems_in, w, n, &added);
+    if (s && !added)
+        return s->val;
+    uint32_t in = 0;
+    for (size_t l = 0; l < qp->n_langs; l++) {
+        const urb_qlang_t *lang = &qp->langs[l];
+        char t[256];
+        size_t pl = strlen(lang->zpfx), sl;
+        uint32_t freq;
+        if (!lang->stemmer)
+            continue; /* no stems */
+        const char *st = urb_stem(lang->stemmer, w, n, &sl);
+        if (!st || pl + sl > sizeof t) {
+            in = UINT32_MAX;
+            break;
+        }
+        memcpy(t, lang->zpfx, pl);
+        memcpy(t + pl, st, sl);
+        if (urb_qp_termfreq(qp, db, t, pl + sl, &freq) != URB_X_OK) {
+            in = UINT32_MAX;
+            break;
+        }
+        in |= (uint32_t)(freq > 0) << l;
+    }
+    if (in == UINT32_MAX)
+        urb_wtable_clear(&qp->stems_in); /* the new slot has no answer */
+    else if (s)
+        s->val = in;
+    return in;
+}
+
 urb_xquery_t *urb_qp_expand_word(urb_qparser_t *qp, const char *w, size_t n,
                                  unsigned tflags, uint32_t pos, const int *exp,
                                  size_t n_exp, size_t *stem_off)
@@ -195,6 +267,8 @@ urb_xquery_t *urb_qp_expand_word(urb_qparser_t *qp, const char *w, size_t n,
         return NULL;
     urb_xquery_t **subs = qp->ptrs;
     size_t k = 0;
+    uint32_t in = qp->prune && n_exp ? urb_qp_stems_in(qp, qp->prune, w, n)
+                                     : UINT32_MAX;
     if (!(subs[k++] = term_query(qp, "", w, n, pos)))
         return NULL;
     for (size_t l = 0; l < n_exp; l++) {
@@ -209,6 +283,8 @@ urb_xquery_t *urb_qp_expand_word(urb_qparser_t *qp, const char *w, size_t n,
                 urb_buf_append(&qp->stems, "", 1) < 0)
                 goto fail;
         }
+        if (!(in >> exp[l] & 1))
+            continue; /* pruned */
         if (!(subs[k] = term_query(qp, lang->zpfx, s, sl, pos)))
             goto fail;
         k++;
@@ -1160,7 +1236,8 @@ void urb_qparser_free(urb_qparser_t *qp)
     urb_buf_free(&qp->sg_strs);
     urb_buf_free(&qp->sg_prefix);
     urb_buf_free(&qp->sg_out);
-    urb_wtable_free(&qp->sg_freq);
+    urb_wtable_free(&qp->tf);
+    urb_wtable_free(&qp->stems_in);
     urb_qp_xl_free(qp);
     free(qp);
 }
@@ -1215,7 +1292,7 @@ urb_xstatus_t urb_qparser_parse(urb_qparser_t *qp, const char *text, size_t len,
                                 const urb_qopts_t *opts, urb_xquery_t **query,
                                 const urb_qinfo_t **info)
 {
-    static const urb_qopts_t defaults = {NULL, false, true};
+    static const urb_qopts_t defaults = {.xl = true};
     if (!opts)
         opts = &defaults;
     *query = NULL;
@@ -1232,6 +1309,7 @@ urb_xstatus_t urb_qparser_parse(urb_qparser_t *qp, const char *text, size_t len,
     if (lex(&ps) < 0 || analyse(&ps, opts) < 0)
         return ps.st;
     qp->xl = opts->xl;
+    qp->prune = opts->prune;
     if (peek(&ps)->type != LX_END) {
         if (p_or(&ps, NULL) < 0)
             goto fail;
@@ -1260,8 +1338,10 @@ urb_xstatus_t urb_qparser_parse(urb_qparser_t *qp, const char *text, size_t len,
     }
     if (info)
         *info = &qp->info;
+    qp->prune = NULL;
     return URB_X_OK;
 fail:
+    qp->prune = NULL;
     drop_items(qp);
     return ps.st;
 }

@@ -112,7 +112,12 @@ struct urb_qparser {
     urb_buf_t sg_strs;   /* candidates' words and forms */
     urb_buf_t sg_prefix; /* the folded last word */
     urb_buf_t sg_out;    /* suggestion texts */
-    urb_wtable_t sg_freq; /* term -> frequency in the index, till forgotten */
+
+    /* urb_qp_termfreq: term -> frequency in the index; urb_qp_stems_in:
+     * word -> languages; both till forgotten. The index a parse prunes by
+     * (urb_qopts_t), during the parse. */
+    urb_wtable_t tf, stems_in;
+    urb_xdb_t *prune;
 
     char errmsg[200];
 };
@@ -122,6 +127,19 @@ struct urb_qparser {
 int urb_qgrow(void *arrp, size_t *cap, size_t need, size_t size);
 #define URB_QGROW(arr, cap, need)                                              \
     ((need) <= (cap) ? 0 : urb_qgrow(&(arr), &(cap), (need), sizeof *(arr)))
+
+/* The frequency of term p[0..n) in db, from qp's memory of it when it has
+ * one (urb_qparser_forget empties it). */
+urb_xstatus_t urb_qp_termfreq(urb_qparser_t *qp, urb_xdb_t *db, const char *p,
+                              size_t n, uint32_t *freq);
+
+/* The languages (bit i: qp->langs[i]) whose stem of folded word w[0..n)
+ * db holds as a stem term, remembered per word until urb_qparser_forget:
+ * a word has a stem in a few of the indexed languages, and the lookups of
+ * the others are most of what expanding it costs. Every bit when qp has
+ * more than 32 languages or a lookup fails. */
+uint32_t urb_qp_stems_in(urb_qparser_t *qp, urb_xdb_t *db, const char *w,
+                         size_t n);
 
 /* Index in qp->langs of a language code, or -1. */
 int urb_qp_lang(const urb_qparser_t *qp, const char *code, size_t len);

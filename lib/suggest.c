@@ -21,7 +21,6 @@
 #define CJK_MORE 3     /* characters a continuation adds at most */
 #define CAND_FACTOR 2 /* candidates counted per suggestion asked */
 #define PHRASES URB_COMPLETE_PAIRS /* phrase candidates counted at most */
-#define FREQ_MAX (1u << 16) /* term frequencies remembered at most */
 
 typedef struct scan {
     urb_qparser_t *qp;
@@ -364,9 +363,9 @@ static int emit(urb_qparser_t *qp, gterms_t *gt, uint32_t cand, unsigned word,
     return 0;
 }
 
-/* Emits the terms of folded word w[0..wl). */
-static int emit_word(urb_qparser_t *qp, gterms_t *gt, uint32_t cand,
-                     unsigned word, const char *w, size_t wl)
+/* Emits the terms of folded word w[0..wl) db holds. */
+static int emit_word(urb_qparser_t *qp, urb_xdb_t *db, gterms_t *gt,
+                     uint32_t cand, unsigned word, const char *w, size_t wl)
 {
     urb_token_t tk;
     bool stems = true;
@@ -375,44 +374,17 @@ static int emit_word(urb_qparser_t *qp, gterms_t *gt, uint32_t cand,
         stems = !(tk.flags & (URB_TOK_NGRAM | URB_TOK_NUMBER));
     if (emit(qp, gt, cand, word, "", w, wl) < 0)
         return -1;
-    for (size_t l = 0; stems && l < qp->n_exp; l++) {
+    uint32_t in = stems && qp->n_exp ? urb_qp_stems_in(qp, db, w, wl) : 0;
+    for (size_t l = 0; in && l < qp->n_exp; l++) {
         const urb_qlang_t *lang = &qp->langs[qp->exp[l]];
+        if (!(in >> qp->exp[l] & 1))
+            continue;
         size_t sl;
         const char *st = urb_stem(lang->stemmer, w, wl, &sl);
         if (!st || emit(qp, gt, cand, word, lang->zpfx, st, sl) < 0)
             return -1;
     }
     return 0;
-}
-
-/* The frequency of term p[0..n) in db, from qp's memory of it when it has
- * one: the same candidates come back call after call (a search box's
- * prefixes, the stems of every language), and each lookup reads the
- * index's blocks, most of a computed suggestion's time. */
-static urb_xstatus_t term_freq(urb_qparser_t *qp, urb_xdb_t *db,
-                               const char *p, size_t n, uint32_t *freq)
-{
-    if (qp->sg_freq.n >= FREQ_MAX)
-        urb_wtable_clear(&qp->sg_freq);
-    bool added;
-    urb_wslot_t *s = urb_wtable_get(&qp->sg_freq, p, n, &added);
-    if (s && !added) {
-        *freq = s->val;
-        return URB_X_OK;
-    }
-    urb_xstatus_t st = urb_xdb_termfreq(db, p, n, freq);
-    if (st != URB_X_OK) {
-        urb_wtable_clear(&qp->sg_freq); /* the new slot has no frequency */
-        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
-    }
-    if (s)
-        s->val = *freq;
-    return URB_X_OK;
-}
-
-void urb_qparser_forget(urb_qparser_t *qp)
-{
-    urb_wtable_clear(&qp->sg_freq);
 }
 
 /* The terms of the first n candidates, with their frequencies, sorted by
@@ -430,7 +402,7 @@ static urb_xstatus_t lookup_terms(urb_qparser_t *qp, urb_xdb_t *db, size_t n,
         for (unsigned k = 0; k < 2; k++) {
             const char *sp = c->phrase ? memchr(w, URB_PAIR_SEP, wl) : NULL;
             size_t l = sp ? (size_t)(sp - w) : wl;
-            if (emit_word(qp, gt, (uint32_t)i, k, w, l) < 0)
+            if (emit_word(qp, db, gt, (uint32_t)i, k, w, l) < 0)
                 return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
             if (!sp)
                 break;
@@ -447,7 +419,7 @@ static urb_xstatus_t lookup_terms(urb_qparser_t *qp, urb_xdb_t *db, size_t n,
             t->freq = t[-1].freq;
             continue;
         }
-        urb_xstatus_t st = term_freq(qp, db, t->p, t->len, &t->freq);
+        urb_xstatus_t st = urb_qp_termfreq(qp, db, t->p, t->len, &t->freq);
         if (st != URB_X_OK)
             return st;
     }
@@ -1068,10 +1040,11 @@ static urb_xstatus_t pair_candidates(urb_qparser_t *qp, urb_xdb_t *db,
 /* The earlier text as context: its query, and qp->exp set to its
  * expansion languages. Text that does not parse leaves no context and the
  * expansion of an empty query (lang, or every indexed language). */
-static urb_xstatus_t context(urb_qparser_t *qp, const char *text, size_t len,
-                             const char *lang, urb_xquery_t **ctx)
+static urb_xstatus_t context(urb_qparser_t *qp, urb_xdb_t *db,
+                             const char *text, size_t len, const char *lang,
+                             urb_xquery_t **ctx)
 {
-    urb_qopts_t o = {lang, false, lang == NULL};
+    urb_qopts_t o = {.lang = lang, .xl = lang == NULL, .prune = db};
     urb_xstatus_t st = urb_qparser_parse(qp, text, len, &o, ctx, NULL);
     if (st == URB_X_QUERY)
         st = urb_qparser_parse(qp, "", 0, &o, ctx, NULL);
@@ -1120,7 +1093,7 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
     /* Count each against the context. */
     urb_xquery_t *ctx = NULL, *filter = NULL;
     urb_xenq_t *enq = NULL;
-    if ((st = context(qp, text, ws, lang, &ctx)) != URB_X_OK)
+    if ((st = context(qp, db, text, ws, lang, &ctx)) != URB_X_OK)
         return st;
     if (lang) {
         char t[16];

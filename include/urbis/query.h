@@ -89,9 +89,9 @@ typedef struct urb_qparser urb_qparser_t;
  * part in detection. NULL on OOM. */
 urb_qparser_t *urb_qparser_new(const char *langs);
 void urb_qparser_free(urb_qparser_t *qp);
-/* Completion keeps the term frequencies it looked up in the index it was
- * given (urb_suggest): call this before giving qp another index, or a new
- * generation of it. */
+/* Completion and pruning (urb_qopts_t) keep the term frequencies they
+ * looked up in the index they were given: call this before giving qp
+ * another index, or a new generation of it. */
 void urb_qparser_forget(urb_qparser_t *qp);
 /* Message of the last failure on qp. */
 const char *urb_qparser_errmsg(const urb_qparser_t *qp);
@@ -100,6 +100,10 @@ typedef struct urb_qopts {
     const char *lang; /* ISO 639-1 code; NULL or "auto": detect */
     bool op_or;       /* juxtaposed words are OR'ed (op=or); else AND'ed */
     bool xl;          /* expand in the other indexed languages too */
+    /* When set, the stems this index lacks are left out of the query:
+     * they match nothing, and each would cost Xapian a lookup. The
+     * frequencies looked up are remembered until urb_qparser_forget. */
+    urb_xdb_t *prune;
 } urb_qopts_t;
 
 /* A word of the query text, in order of appearance. */

@@ -245,7 +245,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = lf ? (size_t)(lf - text) : size - 1;
     const char *doc = lf ? lf + 1 : NULL;
     size_t doc_len = lf ? size - 1 - len - 1 : 0;
-    urb_qopts_t opts = {lang_choices[flags & 7], flags & 8, flags & 16};
+    urb_qopts_t opts = {.lang = lang_choices[flags & 7], .op_or = flags & 8,
+                        .xl = flags & 16};
     size_t width = 20 + (size_t)(flags >> 5) * 40;
 
     /* Corrected first, as the daemon does: the parse's info must live on

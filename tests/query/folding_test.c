@@ -24,7 +24,7 @@ static fx_t fx;
  * without the thesaurus. */
 static const char *search_in(const char *text, const char *lang, bool ranked)
 {
-    urb_qopts_t o = {lang, false, false};
+    urb_qopts_t o = {.lang = lang};
     fx.ranked = ranked;
     return fx_search(&fx, text, &o);
 }

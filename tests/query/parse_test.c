@@ -7,12 +7,12 @@
 
 static fx_t fx;
 
-static const urb_qopts_t EN = {"en", false, false};
-static const urb_qopts_t ES = {"es", false, false};
-static const urb_qopts_t OR = {NULL, true, false};
+static const urb_qopts_t EN = {.lang = "en"};
+static const urb_qopts_t ES = {.lang = "es"};
+static const urb_qopts_t OR = {.op_or = true};
 
 /* lang=auto without the thesaurus (thesaurus_test.c tests it). */
-static const urb_qopts_t AUTO = {NULL, false, false};
+static const urb_qopts_t AUTO = {0};
 #define SEARCH(q, want) CHECK_STR(fx_search(&fx, q, &AUTO), want)
 #define SEARCH_O(q, o, want) CHECK_STR(fx_search(&fx, q, &o), want)
 
@@ -49,7 +49,7 @@ static void stem_expansion(void)
     /* lang=en expands in English alone; xl adds the others (and the
      * thesaurus' translations). */
     SEARCH_O("refugiados", EN, "");
-    urb_qopts_t en_xl = {"en", false, true};
+    urb_qopts_t en_xl = {.lang = "en", .xl = true};
     SEARCH_O("refugiados", en_xl,
              "de-berlin,en-cardiff,en-valencia,es-donostia,zh-shanghai");
     SEARCH_O("refugees", EN, "en-cardiff,en-valencia");
@@ -346,8 +346,43 @@ static void filters_alone(void)
     fx_teardown(&fx);
 }
 
+/* With prune, the stems the index lacks are left out of the query, and
+ * every query finds what it found with them. */
+static void pruning(void)
+{
+    static const char *qs[] = {
+        "housing", "refugees", "Flüchtling", "refugee housing",
+        "\"refugee housing\"", "housing -oslo", "asylum OR vivienda",
+        "title:refugee", "refug*", "city:oslo housing", "多文化", "2015",
+        "integração", "(housing OR asylum) AND oslo", "xyzzy"};
+    urb_qopts_t pr = {0}, pr_xl = {.xl = true};
+    char before[512];
+    fx_setup(&fx);
+    pr.prune = pr_xl.prune = fx.db;
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        snprintf(before, sizeof before, "%s", fx_search(&fx, qs[i], &AUTO));
+        CHECK_STR(fx_search(&fx, qs[i], &pr), before);
+        snprintf(before, sizeof before, "%s",
+                 fx_search(&fx, qs[i], &(urb_qopts_t){.xl = true}));
+        CHECK_STR(fx_search(&fx, qs[i], &pr_xl), before);
+    }
+    /* "housing" has an English stem in the index, no German one. */
+    urb_xquery_t *q;
+    CHECK(urb_qparser_parse(fx.qp, "housing", 7, &pr, &q, NULL) == URB_X_OK);
+    char *d = urb_xquery_describe(q);
+    CHECK(d && strstr(d, "ZENhous") && !strstr(d, "ZDE"));
+    free(d);
+    urb_xquery_free(q);
+    CHECK(urb_qparser_parse(fx.qp, "housing", 7, &AUTO, &q, NULL) == URB_X_OK);
+    d = urb_xquery_describe(q);
+    CHECK(d && strstr(d, "ZDE"));
+    free(d);
+    urb_xquery_free(q);
+    fx_teardown(&fx);
+}
+
 URB_TEST_MAIN(T(words_and_default_op), T(folding), T(stem_expansion),
               T(phrases), T(boolean_operators), T(fields_and_filters),
               T(year_ranges), T(wildcards), T(cjk), T(stopwords),
               T(syntax_errors), T(query_info), T(language_detection),
-              T(filters_alone))
+              T(filters_alone), T(pruning))

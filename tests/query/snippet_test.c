@@ -10,7 +10,7 @@ static urb_qparser_t *qp;
 static urb_buf_t out;
 static urb_snippet_t last;
 
-static const urb_qopts_t EN = {"en", false, false};
+static const urb_qopts_t EN = {.lang = "en"};
 
 /* The HTML snippet of text for query q. */
 static const char *snip(const char *q, const urb_qopts_t *o, const char *text,
@@ -173,7 +173,7 @@ static void remembered_words(void)
     setup();
     const urb_qinfo_t *info;
     urb_xquery_t *xq;
-    static const urb_qopts_t noxl = {NULL, false, false};
+    static const urb_qopts_t noxl = {0};
     CHECK(urb_qparser_parse(qp, "refugees", 8, &noxl, &xq, &info) == URB_X_OK);
     urb_xquery_free(xq);
     CHECK_STR(again(info, "Refugee housing.", "en"), "<b>Refugee</b> housing.");

@@ -36,7 +36,7 @@ static void completes_last_word(void)
     CHECK_STR(suggest("refugee hou", NULL, 8), "refugee housing=2");
     /* The count is what the search for the suggestion finds (without the
      * thesaurus: completion counts the words as typed). */
-    static const urb_qopts_t noxl = {NULL, false, false};
+    static const urb_qopts_t noxl = {0};
     CHECK_STR(fx_search(&fx, "refugee housing", &noxl),
               "en-cardiff,en-valencia");
     CHECK_STR(suggest("hou", NULL, 8), "housing=3|housing first=1");
@@ -54,7 +54,7 @@ static void completes_phrases(void)
     /* "Refugee housing in Valencia" pairs refugee with housing; "in" is a
      * stopword and pairs with nothing. The phrase counts what searching
      * its words in their own language finds. */
-    static const urb_qopts_t own = {NULL, false, false};
+    static const urb_qopts_t own = {0};
     CHECK_STR(suggest("refug", NULL, 8),
               "refugee=2|refugee housing=2|refugees=2|refugiado=1");
     CHECK_STR(fx_search(&fx, "refugee housing", &own),

@@ -181,9 +181,9 @@ static void builtin_sets(void)
 }
 
 static fx_t fx;
-static const urb_qopts_t XL = {NULL, false, true};
-static const urb_qopts_t NOXL = {NULL, false, false};
-static const urb_qopts_t EN_XL = {"en", false, true};
+static const urb_qopts_t XL = {.xl = true};
+static const urb_qopts_t NOXL = {0};
+static const urb_qopts_t EN_XL = {.lang = "en", .xl = true};
 
 static void query_expansion(void)
 {
