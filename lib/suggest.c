@@ -1116,7 +1116,11 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
             qp->n_cands == 0)
             goto done;
         qsort_r(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq, qp);
-        keep = qp->n_cands < CAND_FACTOR * limit ? qp->n_cands : CAND_FACTOR * limit;
+        /* Ranked by how many of the reports read have them, which
+         * the counts seldom overturn: fewer are counted. */
+        keep = limit + limit / 2;
+        if (keep > qp->n_cands)
+            keep = qp->n_cands;
     }
     if (ngram) {
         for (size_t i = 0; i < keep && st == URB_X_OK; i++)
