@@ -14,6 +14,7 @@
  * promises of their shape. */
 #include "fuzz.h"
 #include "test.h"
+#include "urbis/complete.h"
 #include "urbis/query.h"
 #include "urbis/schema.h"
 #include "urbis/terms.h"
@@ -66,9 +67,10 @@ static const char *const lang_choices[] = {NULL, "auto", "en", "es", "de",
 static const char *const filter_fields[] = {"lang", "country", "city",
                                             "network", "year", "bogus"};
 
-static char *dir;
-static urb_xdb_t *db;
-static urb_qparser_t *qp;
+static char *dir, *dir_t;
+static urb_xdb_t *db, *db_t; /* db_t: the same with a completion table at
+                                every prefix (complete.h) */
+static urb_qparser_t *qp, *qp_t;
 static urb_terms_t *terms; /* indexes each input's document text */
 
 static void must(urb_xstatus_t st, const char *what)
@@ -119,18 +121,21 @@ static void teardown(void)
 {
     urb_terms_free(terms);
     urb_qparser_free(qp);
+    urb_qparser_free(qp_t);
     urb_xdb_free(db);
+    urb_xdb_free(db_t);
     urb_test_rmtree(dir);
+    urb_test_rmtree(dir_t);
     free(dir);
+    free(dir_t);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+/* The reports in a new index at a new directory, opened read-only. */
+static char *build(bool tables, urb_xdb_t **out)
 {
-    (void)argc, (void)argv;
-    char *msg = NULL;
+    char *msg = NULL, *d = urb_test_tmpdir();
     urb_xdb_t *w;
-    dir = urb_test_tmpdir();
-    if (urb_xdb_open(dir, URB_XDB_CREATE_OR_OVERWRITE | URB_XDB_NO_SYNC, &w,
+    if (urb_xdb_open(d, URB_XDB_CREATE_OR_OVERWRITE | URB_XDB_NO_SYNC, &w,
                      &msg) != URB_X_OK) {
         fprintf(stderr, "query fuzz setup: %s\n", msg ? msg : "open");
         abort();
@@ -141,11 +146,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         index_report(w, t, &reports[i]);
     must(urb_xdb_set_metadata(w, URB_META_LANGS, LANGS, strlen(LANGS)),
          "metadata");
+    if (tables)
+        must(urb_complete_build(w, 0, &msg), "tables");
     must(urb_xdb_commit(w), "commit");
     urb_xdb_free(w);
     urb_terms_free(t);
-    must(urb_xdb_open(dir, URB_XDB_READ, &db, &msg), "open");
+    must(urb_xdb_open(d, URB_XDB_READ, out, &msg), "open");
+    return d;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    dir = build(false, &db);
+    dir_t = build(true, &db_t);
     FZ_CHECK((qp = urb_qparser_new(LANGS)));
+    FZ_CHECK((qp_t = urb_qparser_new(LANGS)));
     FZ_CHECK((terms = urb_terms_new()));
     atexit(teardown);
     return 0;
@@ -306,13 +322,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         search(q, NULL, width, true);
     urb_xquery_free(q);
 
-    urb_suggestion_t sugg[8];
-    size_t n = 0, limit = 1 + flags % 8;
-    st = urb_suggest(qp, db, text, len, flags & 64 ? "en" : NULL, limit, sugg,
-                     &n);
+    /* Completion from the terms and from the tables agree. */
+    urb_suggestion_t sugg[8], sugg_t[8];
+    size_t n = 0, n_t = 0, limit = 1 + flags % 8;
+    const char *sl = flags & 64 ? "en" : NULL;
+    st = urb_suggest(qp, db, text, len, sl, limit, sugg, &n);
     check_status(st, "suggest");
     FZ_CHECK(n <= limit);
     for (size_t i = 0; i < n; i++)
         FZ_CHECK(sugg[i].text && fz_utf8_valid(sugg[i].text, sugg[i].len, NULL));
+    urb_xstatus_t st_t = urb_suggest(qp_t, db_t, text, len, sl, limit, sugg_t,
+                                     &n_t);
+    FZ_CHECK(st_t == st && n_t == n);
+    for (size_t i = 0; i < n; i++)
+        FZ_CHECK(sugg[i].count == sugg_t[i].count &&
+                 strcmp(sugg[i].text, sugg_t[i].text) == 0);
     return 0;
 }
