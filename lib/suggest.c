@@ -16,7 +16,7 @@
 #include "urbis/schema.h"
 
 #define SCAN_MAX 1000 /* written-form terms read per call */
-#define CJK_DOCS 20    /* reports read for a CJK run's continuations */
+#define CJK_DOCS 12    /* reports read for a CJK run's continuations */
 #define CJK_BYTES 65536 /* of each report's text */
 #define CJK_MORE 3     /* characters a continuation adds at most */
 #define CAND_FACTOR 2 /* candidates counted per suggestion asked */
@@ -177,30 +177,6 @@ static int by_count(const void *a, const void *b, void *arg)
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
     return by_freq(a, b, arg);
-}
-
-/* Reports matching q: Xapian's estimate from the term statistics, which
- * costs no posting list walk; exact by a walk when at most
- * URB_SUGGEST_EXACT can match, which is then cheap. */
-static urb_xstatus_t count_matches(urb_qparser_t *qp, urb_xenq_t *enq,
-                                   const urb_xquery_t *q, uint32_t *count)
-{
-    urb_xmset_t *ms = NULL;
-    urb_xmatches_t m;
-    urb_xstatus_t st = urb_xenq_set_query(enq, q);
-    if (st == URB_X_OK && (st = urb_xenq_mset(enq, 0, 0, 0, &ms)) == URB_X_OK) {
-        urb_xmset_matches(ms, &m);
-        urb_xmset_free(ms);
-        ms = NULL;
-        if (m.upper <= URB_SUGGEST_EXACT &&
-            (st = urb_xenq_mset(enq, 0, 0, URB_SUGGEST_EXACT, &ms)) == URB_X_OK)
-            urb_xmset_matches(ms, &m);
-    }
-    urb_xmset_free(ms);
-    if (st != URB_X_OK)
-        return urb_qp_fail(qp, st, "%s", why(urb_xenq_errmsg(enq), st));
-    *count = m.estimated;
-    return URB_X_OK;
 }
 
 /* *q: word w AND ctx (AND the filter), or NULL when w has no terms. */
@@ -537,21 +513,6 @@ static urb_xstatus_t count_groups(urb_qparser_t *qp, urb_xdb_t *db,
     return URB_X_OK;
 }
 
-/* Counts a CJK run candidate: its phrase query within the context. */
-static urb_xstatus_t count_run(urb_qparser_t *qp, urb_xenq_t *enq,
-                               urb_xquery_t *ctx, urb_xquery_t *filter,
-                               urb_qcand_t *c)
-{
-    urb_xquery_t *q;
-    urb_xstatus_t st = in_context(qp, qp->sg_strs.data + c->word_off,
-                                  c->word_len, ctx, filter, &q);
-    c->count = 0;
-    if (st == URB_X_OK && q)
-        st = count_matches(qp, enq, q, &c->count);
-    urb_xquery_free(q);
-    return st;
-}
-
 /* Counts the first n candidates: each word, or both words of a phrase
  * (as the search for the suggestion matches them, not as a phrase),
  * within the context. */
@@ -624,9 +585,13 @@ static int cjk_add(urb_qparser_t *qp, const char *more, size_t n, uint32_t doc)
 
 /* CJK is indexed a character a term, so no term starts with a run of
  * several characters: the run's continuations (one to three more CJK
- * characters) are read from the text of the best reports holding the run
- * as a phrase (and the context, and the language), and ranked by how many
- * of those reports have them. */
+ * characters) are read from the text of the first CJK_DOCS reports
+ * holding the run as a phrase (and the context, and the language), and
+ * counted by how many of those have them: exact when they are all the
+ * reports holding the run, else scaled to the reports Xapian estimates
+ * do. Reports in index order, unranked: ranking them first doubled the
+ * time. And not each candidate's phrase query: its estimate, unchecked,
+ * can be 0 for a phrase of four characters dozens of reports hold. */
 static urb_xstatus_t cjk_candidates(urb_qparser_t *qp, urb_xenq_t *enq,
                                     urb_xquery_t *ctx, urb_xquery_t *filter)
 {
@@ -636,10 +601,15 @@ static urb_xstatus_t cjk_candidates(urb_qparser_t *qp, urb_xenq_t *enq,
     urb_xstatus_t st = in_context(qp, run->data, run->len, ctx, filter, &q);
     if (st != URB_X_OK || !q)
         return st;
-    if ((st = urb_xenq_set_query(enq, q)) == URB_X_OK)
-        st = urb_xenq_mset(enq, 0, CJK_DOCS, 0, &ms);
+    urb_xquery_t *any = urb_xquery_scale(q, 0); /* weightless: stops early */
     urb_xquery_free(q);
+    if (!any)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    if ((st = urb_xenq_set_query(enq, any)) == URB_X_OK)
+        st = urb_xenq_mset(enq, 0, CJK_DOCS, 0, &ms);
+    urb_xquery_free(any);
     urb_xmatches_t m = {0};
+    uint32_t read = 0;
     if (st == URB_X_OK)
         urb_xmset_matches(ms, &m);
     for (uint32_t i = 0; st == URB_X_OK && i < CJK_DOCS && i < m.estimated; i++) {
@@ -674,10 +644,17 @@ static urb_xstatus_t cjk_candidates(urb_qparser_t *qp, urb_xenq_t *enq,
             }
         }
         urb_xdoc_free(doc);
+        read++;
     }
     urb_xmset_free(ms);
     if (st != URB_X_OK && st != URB_X_NOMEM)
         return urb_qp_fail(qp, st, "%s", why(urb_xenq_errmsg(enq), st));
+    for (size_t i = 0; st == URB_X_OK && i < qp->n_cands; i++) {
+        urb_qcand_t *c = &qp->cands[i];
+        double n = read >= m.estimated ? (double)c->freq
+                                       : (double)m.estimated * c->freq / read;
+        c->count = n < 1 ? 1 : (uint32_t)(n + 0.5);
+    }
     return st;
 }
 
@@ -1115,16 +1092,7 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
         if ((st = cjk_candidates(qp, enq, ctx, filter)) != URB_X_OK ||
             qp->n_cands == 0)
             goto done;
-        qsort_r(qp->cands, qp->n_cands, sizeof *qp->cands, by_freq, qp);
-        /* Ranked by how many of the reports read have them, which
-         * the counts seldom overturn: fewer are counted. */
-        keep = limit + limit / 2;
-        if (keep > qp->n_cands)
-            keep = qp->n_cands;
-    }
-    if (ngram) {
-        for (size_t i = 0; i < keep && st == URB_X_OK; i++)
-            st = count_run(qp, enq, ctx, filter, &qp->cands[i]);
+        keep = qp->n_cands; /* counted as they were read */
     } else {
         ctxset_t cs;
         if ((st = match_context(qp, db, enq, ctx, filter, &cs)) == URB_X_OK)

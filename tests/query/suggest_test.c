@@ -115,11 +115,9 @@ static void context_and_language(void)
  * reports' stored text, get their own index: a posting per character as
  * the indexer writes them, and each text stored as a report. Thai,
  * segmented into words, completes its last word. */
-static void cjk_setup(void)
+/* An index of reports holding only texts[0..n), in Japanese. */
+static void cjk_index(const char *const *texts, size_t n)
 {
-    static const char *const texts[] = {
-        "多文化共生の推進。", "多文化共生と多文化主義。",
-        "多文化な都市。東京の多言語。", "แรงงานข้ามชาติ"};
     urb_xdb_t *w;
     urb_tokenizer_t *tz = urb_tokenizer_new();
     urb_buf_t data = {0};
@@ -128,10 +126,10 @@ static void cjk_setup(void)
     fx.dir = urb_test_tmpdir();
     CHECK(tz && urb_xdb_open(fx.dir, URB_XDB_CREATE_OR_OVERWRITE, &w,
                              NULL) == URB_X_OK);
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+    for (size_t i = 0; i < n; i++) {
         urb_xdoc_t *doc = urb_xdoc_new();
         urb_report_t r = {.text = {texts[i], strlen(texts[i])}};
-        char id[8];
+        char id[24];
         snprintf(id, sizeof id, "%s%zu", URB_PFX_ID, i);
         uint32_t pos = 0;
         data.len = 0;
@@ -151,6 +149,36 @@ static void cjk_setup(void)
     urb_buf_free(&data);
     CHECK(urb_xdb_open(fx.dir, URB_XDB_READ, &fx.db, NULL) == URB_X_OK);
     CHECK((fx.qp = urb_qparser_new("ja")) != NULL);
+}
+
+static void cjk_setup(void)
+{
+    static const char *const texts[] = {
+        "多文化共生の推進。", "多文化共生と多文化主義。",
+        "多文化な都市。東京の多言語。", "แรงงานข้ามชาติ"};
+    cjk_index(texts, sizeof texts / sizeof texts[0]);
+}
+
+/* Of 2,000 reports, each character in 153, the phrase in 20: few
+ * enough that Xapian's estimate of the phrase query, unchecked, is 0,
+ * and too many for a checked count. The continuation is counted from the
+ * reports read instead. */
+static void cjk_sparse_phrase(void)
+{
+    static char buf[2000][64];
+    static const char *texts[2000];
+    for (size_t i = 0; i < 2000; i++) {
+        snprintf(buf[i], sizeof buf[i], "%s",
+                 i % 100 == 0  ? "社区服务中心。"
+                 : i % 15 == 1 ? "社会。地区。服装。任务。"
+                               : "其他文本。");
+        texts[i] = buf[i];
+    }
+    cjk_index(texts, 2000);
+    unsigned count = 0;
+    CHECK(sscanf(suggest("社区服", NULL, 1), "社区服务=%u", &count) == 1);
+    CHECK(count >= 20);
+    fx_teardown(&fx);
 }
 
 static void cjk_runs(void)
@@ -321,4 +349,4 @@ static void tables_answer_as_terms(void)
 URB_TEST_MAIN(T(completes_last_word), T(completes_phrases),
               T(written_form_kept), T(ordered_by_count),
               T(context_and_language), T(cjk_runs), T(spelling),
-              T(tables_answer_as_terms))
+              T(tables_answer_as_terms), T(cjk_sparse_phrase))
