@@ -1236,6 +1236,8 @@ void urb_qparser_free(urb_qparser_t *qp)
     urb_buf_free(&qp->sg_strs);
     urb_buf_free(&qp->sg_prefix);
     urb_buf_free(&qp->sg_out);
+    urb_buf_free(&qp->sg_tl);
+    free(qp->sg_tl_at);
     urb_wtable_free(&qp->tf);
     urb_wtable_free(&qp->stems_in);
     urb_qp_xl_free(qp);

@@ -112,6 +112,9 @@ struct urb_qparser {
     urb_buf_t sg_strs;   /* candidates' words and forms */
     urb_buf_t sg_prefix; /* the folded last word */
     urb_buf_t sg_out;    /* suggestion texts */
+    urb_buf_t sg_tl;     /* a small context's reports' terms, end to end */
+    size_t *sg_tl_at;    /* where each of them starts, and the end */
+    size_t n_tl_at, cap_tl_at;
 
     /* urb_qp_termfreq: term -> frequency in the index; urb_qp_stems_in:
      * word -> languages; both till forgotten. The index a parse prunes by

@@ -20,6 +20,7 @@
 #define CJK_BYTES 65536 /* of each report's text */
 #define CJK_MORE 3     /* characters a continuation adds at most */
 #define CAND_FACTOR 2 /* candidates counted per suggestion asked */
+#define TERMS_DOCS 8  /* a context of so few reports is counted in their terms */
 #define PHRASES URB_COMPLETE_PAIRS /* phrase candidates counted at most */
 
 typedef struct scan {
@@ -211,6 +212,10 @@ typedef struct ctxset {
     bool known; /* docs[0..n) are all its reports, ascending */
     uint32_t docs[URB_SUGGEST_EXACT];
     size_t n;
+    /* At most TERMS_DOCS reports: their terms, read once, doc d's being
+     * qp->sg_tl_at[terms[d]..terms[d + 1]) in byte order. */
+    bool read;
+    size_t terms[TERMS_DOCS + 1];
     double est;   /* reports it matches */
     double total; /* reports in the index */
 } ctxset_t;
@@ -230,6 +235,67 @@ static void sort_unique(uint32_t *docs, size_t *n)
         if (k == 0 || docs[k - 1] != docs[i])
             docs[k++] = docs[i];
     *n = k;
+}
+
+static int on_doc_term(void *ctx, const char *term, size_t len, uint32_t wdf)
+{
+    (void)wdf;
+    urb_qparser_t *qp = ctx;
+    if (URB_QGROW(qp->sg_tl_at, qp->cap_tl_at, qp->n_tl_at + 2) < 0 ||
+        urb_buf_append(&qp->sg_tl, term, len) < 0)
+        return 1;
+    qp->sg_tl_at[++qp->n_tl_at] = qp->sg_tl.len;
+    return 0;
+}
+
+/* Reads the terms of the context's few reports: a candidate is then
+ * counted by looking its terms up in them, where opening each term's
+ * posting list cost ~15 us, for a report or none. */
+static urb_xstatus_t read_terms(urb_qparser_t *qp, urb_xdb_t *db, ctxset_t *cs)
+{
+    qp->sg_tl.len = 0;
+    qp->n_tl_at = 0;
+    if (URB_QGROW(qp->sg_tl_at, qp->cap_tl_at, 1) < 0)
+        return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    qp->sg_tl_at[0] = 0;
+    for (size_t d = 0; d < cs->n; d++) {
+        urb_xdoc_t *doc = NULL;
+        urb_xstatus_t st = urb_xdb_get_document(db, cs->docs[d], &doc);
+        size_t before = qp->n_tl_at;
+        cs->terms[d] = before;
+        if (st == URB_X_OK)
+            st = urb_xdoc_termlist(doc, on_doc_term, qp);
+        urb_xdoc_free(doc);
+        if (st != URB_X_OK)
+            return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+        if (qp->sg_tl.len != qp->sg_tl_at[qp->n_tl_at])
+            return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
+    }
+    cs->terms[cs->n] = qp->n_tl_at;
+    cs->read = true;
+    return URB_X_OK;
+}
+
+/* Whether context report d holds term p[0..n), by bisection. */
+static bool doc_has(const urb_qparser_t *qp, const ctxset_t *cs, size_t d,
+                    const char *p, size_t n)
+{
+    size_t lo = cs->terms[d], hi = cs->terms[d + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *t = qp->sg_tl.data + qp->sg_tl_at[mid];
+        size_t tl = qp->sg_tl_at[mid + 1] - qp->sg_tl_at[mid];
+        int r = memcmp(t, p, tl < n ? tl : n);
+        if (r == 0)
+            r = (tl > n) - (tl < n);
+        if (r == 0)
+            return true;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
 }
 
 static urb_xstatus_t match_context(urb_qparser_t *qp, urb_xdb_t *db,
@@ -279,7 +345,7 @@ static urb_xstatus_t match_context(urb_qparser_t *qp, urb_xdb_t *db,
     urb_xmset_free(ms);
     if (st != URB_X_OK)
         return urb_qp_fail(qp, st, "%s", why(urb_xenq_errmsg(enq), st));
-    return URB_X_OK;
+    return cs->known && cs->n <= TERMS_DOCS ? read_terms(qp, db, cs) : URB_X_OK;
 }
 
 /* The index's terms a folded word is searched by, as the parser expands
@@ -430,10 +496,17 @@ static size_t groups_of(const gterms_t *gt, size_t *at, double total,
 
 /* Sets hit[i] for the reports docs[i] holding a term of g. */
 static urb_xstatus_t group_mark(urb_qparser_t *qp, urb_xdb_t *db,
-                                const group_t *g, const uint32_t *docs,
-                                size_t n, bool *hit)
+                                const ctxset_t *cs, const group_t *g,
+                                const uint32_t *docs, size_t n, bool *hit)
 {
     memset(hit, 0, n * sizeof *hit);
+    if (docs == cs->docs && cs->read) {
+        for (size_t d = 0; d < n; d++)
+            for (size_t t = 0; t < g->n && !hit[d]; t++)
+                hit[d] = doc_has(qp, cs, d, qp->sg_out.data + g->off[t],
+                                 g->len[t]);
+        return URB_X_OK;
+    }
     for (size_t t = 0; t < g->n; t++) {
         urb_xstatus_t st = urb_xdb_mark_docs(
             db, qp->sg_out.data + g->off[t], g->len[t], docs, n, hit);
@@ -493,10 +566,10 @@ static urb_xstatus_t count_groups(urb_qparser_t *qp, urb_xdb_t *db,
     if (cs->known || skip < ng) {
         for (size_t i = 0; i < n; i++)
             all[i] = true;
-        for (size_t i = 0; i < ng; i++) {
+        for (size_t i = 0; i < ng && n; i++) {
             if (i == skip)
                 continue;
-            urb_xstatus_t st = group_mark(qp, db, &gs[i], docs, n, hit);
+            urb_xstatus_t st = group_mark(qp, db, cs, &gs[i], docs, n, hit);
             if (st != URB_X_OK)
                 return st;
             for (size_t d = 0; d < n; d++)
