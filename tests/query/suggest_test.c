@@ -346,7 +346,31 @@ static void tables_answer_as_terms(void)
     fx_teardown(&fx);
 }
 
+/* A context of up to 8 reports is counted in their term lists, a larger
+ * one along the candidates' posting lists: the counts agree. */
+static void context_sizes(void)
+{
+    static char ids[20][16], bodies[20][64];
+    fx_doc_t d[20];
+    for (size_t i = 0; i < 20; i++) {
+        snprintf(ids[i], sizeof ids[i], "en-%zu", i);
+        snprintf(bodies[i], sizeof bodies[i], "%s %s",
+                 i < 14 ? "refugee" : "asylum", i % 3 ? "housing" : "health");
+        d[i] = (fx_doc_t){.id = ids[i], .lang = "en", .title = "Report",
+                          .body = bodies[i]};
+    }
+    fx_setup_docs(&fx, d, 20, "en");
+    /* refugee: 14 reports (0-13), housing in 9 of them; asylum: 6
+     * reports (14-19), housing in 4. */
+    CHECK_STR(suggest("refugee hou", "en", 1), "refugee housing=9");
+    CHECK_STR(suggest("asylum hou", "en", 1), "asylum housing=4");
+    CHECK_STR(suggest("refugee hea", "en", 1), "refugee health=5");
+    CHECK_STR(suggest("asylum hea", "en", 1), "asylum health=2");
+    fx_teardown(&fx);
+}
+
 URB_TEST_MAIN(T(completes_last_word), T(completes_phrases),
               T(written_form_kept), T(ordered_by_count),
               T(context_and_language), T(cjk_runs), T(spelling),
-              T(tables_answer_as_terms), T(cjk_sparse_phrase))
+              T(tables_answer_as_terms), T(cjk_sparse_phrase),
+              T(context_sizes))
