@@ -288,8 +288,11 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
 {
     const urb_search_args_t *a = args;
     uint64_t t0 = now_us();
+    /* Pruning looks terms up one by one: over a remote shard, a round
+     * trip each. */
     urb_qopts_t qo = {.lang = a->lang[0] ? a->lang : NULL, .op_or = a->op_or,
-                      .xl = a->xl, .prune = w->db};
+                      .xl = a->xl,
+                      .prune = urb_xdb_is_remote(w->db) ? NULL : w->db};
     urb_xquery_t *text_q = NULL, *filter_q = NULL, *final_q = NULL;
     const urb_qinfo_t *info = NULL;
     char *corrected = NULL;

@@ -1094,7 +1094,8 @@ static urb_xstatus_t context(urb_qparser_t *qp, urb_xdb_t *db,
                              const char *text, size_t len, const char *lang,
                              urb_xquery_t **ctx)
 {
-    urb_qopts_t o = {.lang = lang, .xl = lang == NULL, .prune = db};
+    urb_qopts_t o = {.lang = lang, .xl = lang == NULL,
+                     .prune = urb_xdb_is_remote(db) ? NULL : db};
     urb_xstatus_t st = urb_qparser_parse(qp, text, len, &o, ctx, NULL);
     if (st == URB_X_QUERY)
         st = urb_qparser_parse(qp, "", 0, &o, ctx, NULL);

@@ -304,6 +304,11 @@ URB_API urb_xstatus_t urb_xdb_new_empty(urb_xdb_t **db) noexcept
     }
 }
 
+URB_API bool urb_xdb_is_remote(const urb_xdb_t *db) noexcept
+{
+    return db->remote;
+}
+
 URB_API urb_xstatus_t urb_xdb_add(urb_xdb_t *db,
                                   const urb_xdb_t *other) noexcept
 {

@@ -102,7 +102,8 @@ typedef struct urb_qopts {
     bool xl;          /* expand in the other indexed languages too */
     /* When set, the stems this index lacks are left out of the query:
      * they match nothing, and each would cost Xapian a lookup. The
-     * frequencies looked up are remembered until urb_qparser_forget. */
+     * frequencies looked up are remembered until urb_qparser_forget.
+     * Not worth it over remote shards (urb_xdb_is_remote). */
     urb_xdb_t *prune;
 } urb_qopts_t;
 

@@ -93,6 +93,8 @@ URB_API urb_xstatus_t urb_xdb_add(urb_xdb_t *db,
  * cancelled), as Xapian does. */
 URB_API urb_xstatus_t urb_xdb_close(urb_xdb_t *db) URB_XNOEXCEPT;
 URB_API void urb_xdb_free(urb_xdb_t *db) URB_XNOEXCEPT;
+/* Whether a shard of db is remote: each lookup is then a round trip. */
+URB_API bool urb_xdb_is_remote(const urb_xdb_t *db) URB_XNOEXCEPT;
 URB_API const char *urb_xdb_errmsg(const urb_xdb_t *db) URB_XNOEXCEPT;
 
 /* Reopen at the latest revision; *changed says whether it moved. */
