@@ -494,7 +494,9 @@ static size_t groups_of(const gterms_t *gt, size_t *at, double total,
     return ng;
 }
 
-/* Sets hit[i] for the reports docs[i] holding a term of g. */
+/* Sets hit[i] for the reports docs[i] holding a term of g: looked up in
+ * their term lists when they are the context's and those were read, else
+ * by skipping along each term's posting list to them. */
 static urb_xstatus_t group_mark(urb_qparser_t *qp, urb_xdb_t *db,
                                 const ctxset_t *cs, const group_t *g,
                                 const uint32_t *docs, size_t n, bool *hit)
