@@ -70,6 +70,8 @@ static const char *const filter_fields[] = {"lang", "country", "city",
 static char *dir, *dir_t;
 static urb_xdb_t *db, *db_t; /* db_t: the same with a completion table at
                                 every prefix (complete.h) */
+/* qp_t: for db_t, and for parses beside qp's (whose info must live on);
+ * the term frequencies it remembers are the same in both indexes */
 static urb_qparser_t *qp, *qp_t;
 static urb_terms_t *terms; /* indexes each input's document text */
 
@@ -242,6 +244,44 @@ static void search(urb_xquery_t *q, const urb_qinfo_t *info, size_t width,
     urb_xenq_free(enq);
 }
 
+/* The reports q matches, in docid order, into ids; how many. */
+static size_t matches(urb_xquery_t *q, uint32_t ids[N_REPORTS])
+{
+    urb_xenq_t *enq;
+    urb_xmset_t *ms;
+    must(urb_xenq_new(db, &enq), "enquire");
+    must(urb_xenq_set_query(enq, q), "set_query");
+    must(urb_xenq_mset(enq, 0, N_REPORTS, N_REPORTS, &ms), "mset");
+    size_t n = urb_xmset_size(ms);
+    for (size_t i = 0; i < n; i++) {
+        double w;
+        must(urb_xmset_item(ms, (uint32_t)i, &ids[i], &w), "item");
+    }
+    for (size_t i = 1; i < n; i++) /* a few: insertion sort */
+        for (size_t j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+            uint32_t t = ids[j];
+            ids[j] = ids[j - 1];
+            ids[j - 1] = t;
+        }
+    urb_xmset_free(ms);
+    urb_xenq_free(enq);
+    return n;
+}
+
+/* Leaving out the stems the index lacks (prune) finds the same reports. */
+static void check_pruned(const char *text, size_t len, urb_qopts_t opts,
+                         urb_xquery_t *q)
+{
+    static uint32_t a[N_REPORTS], b[N_REPORTS];
+    urb_xquery_t *pq = NULL;
+    opts.prune = db;
+    FZ_CHECK(urb_qparser_parse(qp_t, text, len, &opts, &pq, NULL) == URB_X_OK);
+    FZ_CHECK(pq);
+    size_t na = matches(q, a), nb = matches(pq, b);
+    FZ_CHECK(na == nb && memcmp(a, b, na * sizeof *a) == 0);
+    urb_xquery_free(pq);
+}
+
 static void check_status(urb_xstatus_t st, const char *what)
 {
     if (st != URB_X_OK && st != URB_X_QUERY) {
@@ -293,6 +333,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(info);
         check_info(info, len);
         search(q, info, width, flags & 32);
+        check_pruned(text, len, opts, q);
         if (doc && fz_utf8_valid(doc, doc_len, NULL)) {
             urb_buf_t html = {0};
             snippet(info, doc, doc_len, opts.lang ? opts.lang : "", width,
