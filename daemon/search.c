@@ -111,10 +111,11 @@ static bool worker_sync(urb_worker_t *w, bool force, urb_buf_t *out)
         w->qp = qp;
         memcpy(w->langs, v.langs, sizeof w->langs);
         /* A parse stems in every indexed language, which loads the
-         * Hunspell dictionaries (~0.7 s) now rather than in a query. The
-         * thesaurus waits for the first query with xl (a few ms, once per
-         * process): this job may be one with a short deadline. */
-        static const urb_qopts_t warm_opts = {0};
+         * Hunspell dictionaries (~0.7 s), and with xl the thesaurus of
+         * these languages (~35 ms), now rather than in a query: at start
+         * this is no query's job; after the languages changed it is the
+         * job that would have paid anyway. */
+        static const urb_qopts_t warm_opts = {.xl = true};
         urb_xquery_t *warm = NULL;
         if (urb_qparser_parse(qp, "urbis", 5, &warm_opts, &warm, NULL) ==
             URB_X_OK)
