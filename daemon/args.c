@@ -142,7 +142,9 @@ bool urb_search_args_parse(const urb_request_t *rq, urb_search_args_t *a,
                            urb_arg_err_t *e)
 {
     static const char *const ops[] = {"and", "or", NULL};
-    static const char *const sorts[] = {"relevance", "year", "-year", NULL};
+    static const char *const sorts[] = {"relevance", "year", "-year", "index",
+                                        NULL};
+    const urb_option_t *offset = NULL;
     memset(a, 0, sizeof *a);
     a->limit = 10;
     a->snippets = true;
@@ -153,8 +155,10 @@ bool urb_search_args_parse(const urb_request_t *rq, urb_search_args_t *a,
         bool ok = true;
         if (opt_is(o, "limit"))
             ok = urb_arg_uint(o, 0, 100, &a->limit, e);
-        else if (opt_is(o, "offset"))
-            ok = urb_arg_uint(o, 0, 10000, &a->offset, e);
+        else if (opt_is(o, "offset")) {
+            ok = urb_arg_uint(o, 0, URB_OFFSET_MAX_INDEX, &a->offset, e);
+            offset = o;
+        }
         else if (opt_is(o, "lang"))
             ok = urb_arg_lang(o, a->lang, e);
         else if (opt_is(o, "filter"))
@@ -166,9 +170,10 @@ bool urb_search_args_parse(const urb_request_t *rq, urb_search_args_t *a,
                  bad_value(o, "and or or", e);
             a->op_or = ok && k == 1;
         } else if (opt_is(o, "sort")) {
+            static const int sort_of[] = {0, 1, -1, URB_SORT_INDEX};
             ok = urb_proto_parse_choice(o->value, sorts, &k) == 0 ||
-                 bad_value(o, "relevance, year or -year", e);
-            a->sort = !ok ? 0 : k == 0 ? 0 : k == 1 ? 1 : -1;
+                 bad_value(o, "relevance, year, -year or index", e);
+            a->sort = ok ? sort_of[k] : 0;
             a->sort_given = true;
         } else if (opt_is(o, "snippets"))
             ok = urb_arg_bool(o, &a->snippets, e);
@@ -179,6 +184,9 @@ bool urb_search_args_parse(const urb_request_t *rq, urb_search_args_t *a,
         if (!ok)
             return false;
     }
+    if (a->offset > URB_OFFSET_MAX && a->sort != URB_SORT_INDEX)
+        return bad_value(offset, "a whole number from 0 to 10000 (further with "
+                                 "sort=index)", e);
     if (!xl_given)
         a->xl = a->lang[0] == '\0';
     if (rq->text.n == 0 && a->n_filters == 0)

@@ -362,7 +362,7 @@ const urb_command_t urb_commands[] = {
     {.name = "HELLO", .usage = "HELLO", .handle = cmd_hello},
     {.name = "SEARCH",
      .usage = "SEARCH [limit=N] [offset=N] [lang=xx|auto] [filter=field:value]... "
-              "[facets=f,...] [op=and|or] [sort=relevance|year|-year] "
+              "[facets=f,...] [op=and|or] [sort=relevance|year|-year|index] "
               "[snippets=0|1] [xl=0|1] [--] query",
      .handle = cmd_search, .run = run_search, .free_args = free_search,
      .cached = true},

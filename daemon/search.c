@@ -347,12 +347,20 @@ static bool search_once(urb_worker_t *w, const void *args, urb_buf_t *out,
             if (!fq)
                 goto oom;
         }
+        if (a->sort == URB_SORT_INDEX) {
+            /* Weightless: every match ties, and ties go in index order. */
+            urb_xquery_t *flat = urb_xquery_scale(final_q ? final_q : base, 0);
+            urb_xquery_free(final_q);
+            final_q = flat;
+            if (!flat)
+                goto oom;
+        }
         urb_xenq_free(enq);
         enq = NULL;
         st = urb_xenq_new(w->db, &enq);
         if (st == URB_X_OK)
             st = urb_xenq_set_query(enq, final_q ? final_q : base);
-        if (st == URB_X_OK) {
+        if (st == URB_X_OK && a->sort != URB_SORT_INDEX) {
             if (a->sort == 1)
                 st = urb_xenq_sort_by_value(enq, URB_SLOT_YEAR_NEG, true);
             else if (a->sort == -1 || (!text_q && !a->sort_given))

@@ -45,6 +45,12 @@ enum urb_field {
 int urb_field_parse(const char *name, size_t len);
 
 #define URB_MAX_FILTERS 32
+#define URB_OFFSET_MAX 10000 /* protocol.md */
+/* sort=index: every match in index order, unranked, so that pages stay
+ * put within a generation and offset may go on to every match (an
+ * export); a page costs a walk over the matches before it. */
+#define URB_SORT_INDEX 2
+#define URB_OFFSET_MAX_INDEX 2000000000u
 
 typedef struct urb_filter {
     int field;
@@ -55,7 +61,8 @@ typedef struct urb_search_args {
     unsigned limit, offset;
     char lang[8];      /* "" for auto */
     bool op_or, snippets, xl;
-    int sort;          /* 0 relevance, 1 oldest first, -1 newest first */
+    int sort;          /* 0 relevance, 1 oldest first, -1 newest first,
+                          URB_SORT_INDEX index order */
     bool sort_given;
     unsigned facets;   /* bit per enum urb_field */
     size_t n_filters;

@@ -181,8 +181,7 @@ static int build_request(int argc, char **argv, urb_buf_t *req)
 
 /* ---- export: every match, paged through SEARCH, each document by GET -- */
 
-#define EXPORT_PAGE 100      /* protocol.md: limit 0..100 */
-#define EXPORT_OFFSET_MAX 10000 /* protocol.md: offset 0..10000 */
+#define EXPORT_PAGE 100 /* protocol.md: limit 0..100 */
 
 /* One CSV field, RFC 4180: quoted when it holds a comma, quote or newline. */
 static void csv_field(const char *s, bool last)
@@ -254,9 +253,24 @@ static int export_doc(const urb_client_t *c, bool csv)
     return 0;
 }
 
+/* The generation urbisd serves (STATS), into gen; "" when unknown. */
+static void served_generation(urb_client_t *c, char *gen, size_t n)
+{
+    gen[0] = '\0';
+    if (urb_client_request(c, "STATS", 5) < 0 ||
+        strncmp(c->line.data, "OK ", 3) != 0)
+        return;
+    json_t *j = json_loads(c->line.data + 3, 0, NULL);
+    const char *g = json_string_value(json_object_get(j, "generation"));
+    snprintf(gen, n, "%s", g ? g : "");
+    json_decref(j);
+}
+
 /* urbis export [--format jsonl|csv] [SEARCH options] QUERY...: every
- * matching document with all its fields. 0, 1 on ERR (or more matches than
- * offset paging reaches), 2 when the connection fails. */
+ * matching document with all its fields, in index order (sort=index pages
+ * through every match, and its pages stay put within a generation). 0, 1
+ * on ERR or when the index changed during the export, 2 when the
+ * connection fails. */
 static int export(urb_client_t *c, int argc, char **argv)
 {
     bool csv = false;
@@ -288,15 +302,15 @@ static int export(urb_client_t *c, int argc, char **argv)
         for (size_t i = 0; i < CSV_NCOLUMNS; i++)
             csv_field(csv_columns[i], i + 1 == CSV_NCOLUMNS);
     int rc = 0;
-    long long total = -1;
+    size_t got = EXPORT_PAGE;
     urb_buf_t req = {0};
-    char verb[96], get[600];
-    for (unsigned offset = 0; rc == 0 && offset <= EXPORT_OFFSET_MAX &&
-                              (total < 0 || offset < total);
+    char verb[96], get[600], gen[64], gen_after[64];
+    served_generation(c, gen, sizeof gen);
+    /* Until a page comes back short: `total` may be an estimate. */
+    for (unsigned offset = 0; rc == 0 && got == EXPORT_PAGE;
          offset += EXPORT_PAGE) {
-        /* Sorted by relevance then docid, pages are stable within one
-         * index generation. */
-        snprintf(verb, sizeof verb, "SEARCH snippets=0 limit=%d offset=%u", EXPORT_PAGE,
+        snprintf(verb, sizeof verb,
+                 "SEARCH snippets=0 sort=index limit=%d offset=%u", EXPORT_PAGE,
                  offset);
         args[0] = verb;
         req.len = 0;
@@ -312,7 +326,6 @@ static int export(urb_client_t *c, int argc, char **argv)
             rc = 1;
             break;
         }
-        total = json_integer_value(json_object_get(page, "total"));
         json_t *hits = json_object_get(page, "hits"), *h;
         size_t i;
         json_array_foreach(hits, i, h) {
@@ -324,16 +337,18 @@ static int export(urb_client_t *c, int argc, char **argv)
             if (rc == 0)
                 rc = export_doc(c, csv);
         }
-        if (json_array_size(hits) == 0)
-            total = 0;
+        got = json_array_size(hits);
         json_decref(page);
     }
-    if (rc == 0 && total > EXPORT_OFFSET_MAX + EXPORT_PAGE) {
-        fprintf(stderr,
-                "urbis: %lld matches, but the protocol pages only through the first %d: "
-                "narrow the query with --filter (year ranges, say) and export each part\n",
-                total, EXPORT_OFFSET_MAX + EXPORT_PAGE);
-        rc = 1;
+    if (rc == 0) {
+        served_generation(c, gen_after, sizeof gen_after);
+        if (strcmp(gen, gen_after) != 0) {
+            fprintf(stderr,
+                    "urbis: the index changed during the export (%s, then %s): "
+                    "some reports may be missing or twice; run it again\n",
+                    gen, gen_after);
+            rc = 1;
+        }
     }
     if (rc == 2)
         fprintf(stderr, "urbis: the connection failed: %s\n",

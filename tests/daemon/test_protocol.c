@@ -364,6 +364,52 @@ static void test_search_paging(void)
     json_decref(none);
 }
 
+/* sort=index: every match once, page after page, unranked; offset may go
+ * past 10000 only with it. */
+static void test_search_sort_by_index(void)
+{
+    json_t *all = ok("SEARCH limit=100 op=or refugee housing city");
+    size_t n = json_array_size(json_object_get(all, "hits"));
+    CHECK(n >= 4);
+    char seen[2048] = "";
+    size_t got = 0;
+    for (unsigned off = 0; off < n + 3; off += 3) {
+        char line[128];
+        snprintf(line, sizeof line,
+                 "SEARCH sort=index limit=3 offset=%u op=or refugee housing city",
+                 off);
+        json_t *page = ok(line);
+        json_t *hits = json_object_get(page, "hits"), *h;
+        size_t i;
+        json_array_foreach(hits, i, h) {
+            char id[80];
+            snprintf(id, sizeof id, " %s ", str(h, "id"));
+            CHECK(strstr(seen, id) == NULL); /* once */
+            CHECK(json_number_value(json_object_get(h, "score")) == 0);
+            CHECK(num(h, "rank") == (json_int_t)(off + i + 1));
+            strncat(seen, id, sizeof seen - strlen(seen) - 1);
+            got++;
+        }
+        json_decref(page);
+    }
+    CHECK(got == n); /* every match */
+    for (size_t i = 0; i < n; i++) {
+        char id[80];
+        snprintf(id, sizeof id, " %s ",
+                 str(json_array_get(json_object_get(all, "hits"), i), "id"));
+        CHECK(strstr(seen, id) != NULL);
+    }
+    json_decref(all);
+    json_t *far = ok("SEARCH sort=index offset=20000 refugee");
+    CHECK(json_array_size(json_object_get(far, "hits")) == 0);
+    CHECK(num(far, "offset") == 20000);
+    json_decref(far);
+    CHECK(urb_is_err(ask("SEARCH sort=relevance offset=20000 refugee"),
+                     "bad_argument"));
+    CHECK(urb_is_err(ask("SEARCH offset=2000000001 sort=index refugee"),
+                     "bad_argument"));
+}
+
 static void test_search_sort_by_year(void)
 {
     json_t *j = ok("SEARCH sort=year op=or refugee refugees councils housing");
@@ -629,7 +675,8 @@ URB_TEST_MAIN(T(setup), T(test_ping), T(test_hello),
               T(test_search_phrases_and_operators),
               T(test_search_malformed_is_syntax), T(test_search_filters),
               T(test_search_facets_count_all_matches), T(test_search_paging),
-              T(test_search_sort_by_year), T(test_search_snippets_are_html_safe),
+              T(test_search_sort_by_index), T(test_search_sort_by_year),
+              T(test_search_snippets_are_html_safe),
               T(test_search_corrected), T(test_suggest), T(test_get),
               T(test_stats), T(test_reload_is_admin_only),
               T(test_quit_closes), T(test_help_lists_commands),
