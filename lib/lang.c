@@ -204,8 +204,8 @@ const char *urb_lang_code(const char *tag)
  * Snowball ~1 us; running text repeats its words, and completion stems
  * its candidates in every indexed language at each keystroke: a cache of
  * recent words' stems per stemmer skips both. 4-way set-associative, so
- * that two frequent words
- * whose hashes collide do not evict each other for ever. 8,192 words
+ * that two frequent words whose hashes collide do not evict each other
+ * for ever. 8,192 words
  * (768 KB, allocated on first use): a query worker's stemmer serves both
  * query words and snippet text, and with 1,024 the text evicted the
  * query words a busy server sees again and again. */

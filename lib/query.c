@@ -184,7 +184,6 @@ static urb_xquery_t *combine_owned(urb_xop_t op, urb_xquery_t **subs, size_t n)
     return q;
 }
 
-/* w must not live in qp->stems. */
 #define TF_MAX (1u << 16) /* term frequencies remembered at most */
 
 /* The same terms come back query after query (a search box's prefixes,
@@ -257,6 +256,7 @@ uint32_t urb_qp_stems_in(urb_qparser_t *qp, urb_xdb_t *db, const char *w,
     return in;
 }
 
+/* w must not live in qp->stems. */
 urb_xquery_t *urb_qp_expand_word(urb_qparser_t *qp, const char *w, size_t n,
                                  unsigned tflags, uint32_t pos, const int *exp,
                                  size_t n_exp, size_t *stem_off)
