@@ -108,12 +108,6 @@ oom:
     return 1;
 }
 
-static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
-{
-    int r = memcmp(a, b, an < bn ? an : bn);
-    return r ? r : (an > bn) - (an < bn);
-}
-
 /* The entry of l whose string is s[0..n), by bisection, or NULL. */
 static const entry_t *find(const build_t *b, const list_t *l, const char *s,
                            size_t n)
@@ -122,7 +116,7 @@ static const entry_t *find(const build_t *b, const list_t *l, const char *s,
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const entry_t *e = &l->v[mid];
-        int r = cmp_bytes(str(b, e->off), e->len, s, n);
+        int r = urb_bytes_cmp(str(b, e->off), e->len, s, n);
         if (r == 0)
             return e;
         if (r < 0)
@@ -171,7 +165,7 @@ static bool worse(const build_t *b, const entry_t *x, const entry_t *y)
 {
     if (x->freq != y->freq)
         return x->freq < y->freq;
-    return cmp_bytes(str(b, x->off), x->len, str(b, y->off), y->len) > 0;
+    return urb_bytes_cmp(str(b, x->off), x->len, str(b, y->off), y->len) > 0;
 }
 
 /* heap[0..n): a min-heap by rank, the worst kept on top. */

@@ -11,6 +11,7 @@
  * list is sorted, unique and folded.
  */
 #include "urbis/lang.h"
+#include "urbis/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -411,11 +412,7 @@ static int word_cmp(const void *k, const void *elem)
 {
     const word_key_t *key = k;
     const char *s = *(const char *const *)elem;
-    size_t slen = strlen(s);
-    int c = memcmp(key->w, s, key->len < slen ? key->len : slen);
-    if (c != 0)
-        return c;
-    return key->len < slen ? -1 : key->len > slen;
+    return urb_bytes_cmp(key->w, key->len, s, strlen(s));
 }
 
 bool urb_stopword(const char *code, const char *w, size_t len)

@@ -76,10 +76,8 @@ static urb_qcand_t *find_cand(urb_qparser_t *qp, size_t n, const char *w,
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         urb_qcand_t *c = &qp->cands[mid];
-        size_t n = c->word_len < wl ? c->word_len : wl;
-        int r = memcmp(qp->sg_strs.data + c->word_off, w, n);
-        if (r == 0)
-            r = c->word_len < wl ? -1 : c->word_len > wl;
+        int r = urb_bytes_cmp(qp->sg_strs.data + c->word_off, c->word_len, w,
+                              wl);
         if (r == 0)
             return c;
         if (r < 0)
@@ -166,10 +164,8 @@ static int by_freq(const void *a, const void *b, void *arg)
         return x->pair > y->pair ? -1 : 1;
     if (x->freq != y->freq)
         return x->freq > y->freq ? -1 : 1;
-    size_t n = x->word_len < y->word_len ? x->word_len : y->word_len;
-    int r = memcmp(qp->sg_strs.data + x->word_off,
-                   qp->sg_strs.data + y->word_off, n);
-    return r ? r : (x->word_len > y->word_len) - (x->word_len < y->word_len);
+    return urb_bytes_cmp(qp->sg_strs.data + x->word_off, x->word_len,
+                         qp->sg_strs.data + y->word_off, y->word_len);
 }
 
 static int by_count(const void *a, const void *b, void *arg)
@@ -283,11 +279,8 @@ static bool doc_has(const urb_qparser_t *qp, const ctxset_t *cs, size_t d,
     size_t lo = cs->terms[d], hi = cs->terms[d + 1];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const char *t = qp->sg_tl.data + qp->sg_tl_at[mid];
-        size_t tl = qp->sg_tl_at[mid + 1] - qp->sg_tl_at[mid];
-        int r = memcmp(t, p, tl < n ? tl : n);
-        if (r == 0)
-            r = (tl > n) - (tl < n);
+        int r = urb_bytes_cmp(qp->sg_tl.data + qp->sg_tl_at[mid],
+                              qp->sg_tl_at[mid + 1] - qp->sg_tl_at[mid], p, n);
         if (r == 0)
             return true;
         if (r < 0)
@@ -371,9 +364,7 @@ typedef struct gterm {
 static int by_term(const void *a, const void *b)
 {
     const gterm_t *x = a, *y = b;
-    size_t n = x->len < y->len ? x->len : y->len;
-    int r = memcmp(x->p, y->p, n);
-    return r ? r : (x->len > y->len) - (x->len < y->len);
+    return urb_bytes_cmp(x->p, x->len, y->p, y->len);
 }
 
 static int by_owner(const void *a, const void *b)

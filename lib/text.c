@@ -69,6 +69,12 @@ char *urb_strndup(const char *s, size_t n)
     return d;
 }
 
+int urb_bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    int r = an && bn ? memcmp(a, b, an < bn ? an : bn) : 0;
+    return r ? r : (an > bn) - (an < bn);
+}
+
 uint64_t urb_fnv1a(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *s = p;

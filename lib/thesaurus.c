@@ -361,11 +361,9 @@ static int read_line(reader_t *r, const char *s, size_t n, const char *keep)
 static int cmp_key(const void *a, const void *b)
 {
     const thes_key_t *x = a, *y = b;
-    int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+    int c = urb_bytes_cmp(x->s, x->len, y->s, y->len);
     if (c)
         return c;
-    if (x->len != y->len)
-        return x->len < y->len ? -1 : 1;
     return x->form < y->form ? -1 : x->form > y->form;
 }
 

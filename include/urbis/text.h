@@ -78,6 +78,10 @@ int urb_buf_append_utf8(urb_buf_t *b, const char *s, size_t len);
  * OOM; unlike strndup, a NUL inside is copied too. */
 char *urb_strndup(const char *s, size_t n);
 
+/* a[0..an) against b[0..bn) in byte order, as Xapian sorts terms: <0, 0
+ * or >0; a string sorts before the longer ones it starts. */
+int urb_bytes_cmp(const char *a, size_t an, const char *b, size_t bn);
+
 /* 64-bit FNV-1a of p[0..n), continuing from h (URB_FNV_SEED to start):
  * for hash tables and tags, not against an adversary. */
 #define URB_FNV_SEED 0xcbf29ce484222325ull
