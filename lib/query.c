@@ -129,6 +129,12 @@ urb_xstatus_t urb_qp_fail(urb_qparser_t *qp, urb_xstatus_t st, const char *fmt,
     return st;
 }
 
+urb_xstatus_t urb_qp_xfail(urb_qparser_t *qp, urb_xstatus_t st,
+                           const char *msg)
+{
+    return urb_qp_fail(qp, st, "%s", msg && *msg ? msg : urb_xstatus_str(st));
+}
+
 int urb_qp_lang(const urb_qparser_t *qp, const char *code, size_t len)
 {
     for (size_t i = 0; i < qp->n_langs; i++)
@@ -203,8 +209,7 @@ urb_xstatus_t urb_qp_termfreq(urb_qparser_t *qp, urb_xdb_t *db, const char *p,
     urb_xstatus_t st = urb_xdb_termfreq(db, p, n, freq);
     if (st != URB_X_OK) {
         urb_wtable_clear(&qp->tf); /* the new slot has no frequency */
-        const char *m = urb_xdb_errmsg(db);
-        return urb_qp_fail(qp, st, "%s", m && *m ? m : urb_xstatus_str(st));
+        return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
     }
     if (s)
         s->val = *freq;

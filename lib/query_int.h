@@ -150,6 +150,10 @@ int urb_qp_lang(const urb_qparser_t *qp, const char *code, size_t len);
 /* Sets qp's error message (printf format); returns `st`. */
 urb_xstatus_t urb_qp_fail(urb_qparser_t *qp, urb_xstatus_t st, const char *fmt,
                           ...) __attribute__((format(printf, 3, 4)));
+/* A failed Xapian call's status: its message (msg, the handle's), or the
+ * status's name when it has none, as qp's message. */
+urb_xstatus_t urb_qp_xfail(urb_qparser_t *qp, urb_xstatus_t st,
+                           const char *msg);
 
 /* SYNONYM(w, Z<LL>stem for each language exp[0..n_exp) of qp->langs,
  * each with a stemmer). Stems are appended to qp->stems when stem_off is

@@ -29,12 +29,6 @@ typedef struct scan {
     bool oom;
 } scan_t;
 
-/* A failing call's message, or its status's name. */
-static const char *why(const char *msg, urb_xstatus_t st)
-{
-    return msg && *msg ? msg : urb_xstatus_str(st);
-}
-
 static int add_str(urb_qparser_t *qp, const char *s, size_t n, size_t *off)
 {
     *off = qp->sg_strs.len;
@@ -263,7 +257,7 @@ static urb_xstatus_t read_terms(urb_qparser_t *qp, urb_xdb_t *db, ctxset_t *cs)
             st = urb_xdoc_termlist(doc, on_doc_term, qp);
         urb_xdoc_free(doc);
         if (st != URB_X_OK)
-            return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+            return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
         if (qp->sg_tl.len != qp->sg_tl_at[qp->n_tl_at])
             return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     }
@@ -298,7 +292,7 @@ static urb_xstatus_t match_context(urb_qparser_t *qp, urb_xdb_t *db,
     urb_xdb_stats_t dbs;
     urb_xstatus_t st = urb_xdb_stats(db, &dbs);
     if (st != URB_X_OK)
-        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+        return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
     *cs = (ctxset_t){.total = dbs.doccount ? dbs.doccount : 1};
     cs->est = cs->total;
     if (!ctx && !filter)
@@ -337,7 +331,7 @@ static urb_xstatus_t match_context(urb_qparser_t *qp, urb_xdb_t *db,
     }
     urb_xmset_free(ms);
     if (st != URB_X_OK)
-        return urb_qp_fail(qp, st, "%s", why(urb_xenq_errmsg(enq), st));
+        return urb_qp_xfail(qp, st, urb_xenq_errmsg(enq));
     return cs->known && cs->n <= TERMS_DOCS ? read_terms(qp, db, cs) : URB_X_OK;
 }
 
@@ -504,7 +498,7 @@ static urb_xstatus_t group_mark(urb_qparser_t *qp, urb_xdb_t *db,
         urb_xstatus_t st = urb_xdb_mark_docs(
             db, qp->sg_out.data + g->off[t], g->len[t], docs, n, hit);
         if (st != URB_X_OK)
-            return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+            return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
     }
     return URB_X_OK;
 }
@@ -549,7 +543,7 @@ static urb_xstatus_t count_groups(urb_qparser_t *qp, urb_xdb_t *db,
                     db, qp->sg_out.data + gs[skip].off[t], gs[skip].len[t],
                     on_doc, &c);
                 if (st != URB_X_OK)
-                    return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+                    return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
             }
             sort_unique(own, &c.n);
             docs = own;
@@ -714,7 +708,7 @@ static urb_xstatus_t cjk_candidates(urb_qparser_t *qp, urb_xenq_t *enq,
     }
     urb_xmset_free(ms);
     if (st != URB_X_OK && st != URB_X_NOMEM)
-        return urb_qp_fail(qp, st, "%s", why(urb_xenq_errmsg(enq), st));
+        return urb_qp_xfail(qp, st, urb_xenq_errmsg(enq));
     for (size_t i = 0; st == URB_X_OK && i < qp->n_cands; i++) {
         urb_qcand_t *c = &qp->cands[i];
         double n = read >= m.estimated ? (double)c->freq
@@ -743,7 +737,7 @@ static urb_xstatus_t table_get(urb_qparser_t *qp, urb_xdb_t *db,
     key[kl + p->len] = '\0';
     urb_xstatus_t st = urb_xdb_get_metadata(db, key, v, len);
     if (st != URB_X_OK)
-        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+        return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
     if (*len == 0) {
         free(*v);
         *v = NULL;
@@ -820,7 +814,7 @@ static urb_xstatus_t scan_words(urb_qparser_t *qp, urb_xdb_t *db)
         st = urb_xdb_allterms(db, pfx->data, on_form, &sc);
     }
     if (st != URB_X_OK)
-        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+        return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
     if (sc.oom)
         return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     for (size_t i = 0; i < qp->n_cands; i++) {
@@ -953,7 +947,7 @@ static urb_xstatus_t append_form(urb_qparser_t *qp, urb_xdb_t *db,
     if ((st = urb_xdb_allterms(db, qp->sg_out.data, on_wform, &f)) == URB_X_OK)
         st = urb_xdb_termfreq(db, qp->sg_strs.data + w_off, wl, &freq);
     if (st != URB_X_OK)
-        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+        return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
     if (f.oom)
         return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     bool form = f.freq > (freq > f.sum ? freq - f.sum : 0);
@@ -1017,7 +1011,7 @@ static urb_xstatus_t scan_phrases(urb_qparser_t *qp, urb_xdb_t *db,
     if (set_prefix(qp, URB_PFX_PAIR, p->data, p->len, "", 0) < 0)
         return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     if ((st = urb_xdb_allterms(db, qp->sg_out.data, on_pair, &ps)) != URB_X_OK)
-        return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+        return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
     if (ps.oom)
         return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     for (size_t i = 0; i < ps.top; i++) {
@@ -1060,7 +1054,7 @@ static urb_xstatus_t pair_candidates(urb_qparser_t *qp, urb_xdb_t *db,
             return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
         qp->sg_out.len--;
         if ((st = urb_xdb_allterms(db, qp->sg_out.data, on_next, &ps)) != URB_X_OK)
-            return urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+            return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
     }
     size_t chars = 0;
     int32_t cp;
@@ -1152,7 +1146,7 @@ urb_xstatus_t urb_suggest(urb_qparser_t *qp, urb_xdb_t *db, const char *text,
         }
     }
     if ((st = urb_xenq_new(db, &enq)) != URB_X_OK) {
-        urb_qp_fail(qp, st, "%s", why(urb_xdb_errmsg(db), st));
+        urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
         goto done;
     }
     if (ngram) {
