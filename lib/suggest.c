@@ -230,10 +230,13 @@ static void sort_unique(uint32_t *docs, size_t *n)
 static int on_doc_term(void *ctx, const char *term, size_t len, uint32_t wdf)
 {
     (void)wdf;
-    urb_qparser_t *qp = ctx;
+    scan_t *sc = ctx;
+    urb_qparser_t *qp = sc->qp;
     if (URB_QGROW(qp->sg_tl_at, qp->cap_tl_at, qp->n_tl_at + 2) < 0 ||
-        urb_buf_append(&qp->sg_tl, term, len) < 0)
+        urb_buf_append(&qp->sg_tl, term, len) < 0) {
+        sc->oom = true;
         return 1;
+    }
     qp->sg_tl_at[++qp->n_tl_at] = qp->sg_tl.len;
     return 0;
 }
@@ -250,15 +253,17 @@ static urb_xstatus_t read_terms(urb_qparser_t *qp, urb_xdb_t *db, ctxset_t *cs)
     qp->sg_tl_at[0] = 0;
     for (size_t d = 0; d < cs->n; d++) {
         urb_xdoc_t *doc = NULL;
+        scan_t sc = {qp, 0, false};
+        cs->terms[d] = qp->n_tl_at;
         urb_xstatus_t st = urb_xdb_get_document(db, cs->docs[d], &doc);
-        size_t before = qp->n_tl_at;
-        cs->terms[d] = before;
-        if (st == URB_X_OK)
-            st = urb_xdoc_termlist(doc, on_doc_term, qp);
-        urb_xdoc_free(doc);
         if (st != URB_X_OK)
             return urb_qp_xfail(qp, st, urb_xdb_errmsg(db));
-        if (qp->sg_tl.len != qp->sg_tl_at[qp->n_tl_at])
+        if ((st = urb_xdoc_termlist(doc, on_doc_term, &sc)) != URB_X_OK)
+            urb_qp_xfail(qp, st, urb_xdoc_errmsg(doc));
+        urb_xdoc_free(doc);
+        if (st != URB_X_OK)
+            return st;
+        if (sc.oom)
             return urb_qp_fail(qp, URB_X_NOMEM, "out of memory");
     }
     cs->terms[cs->n] = qp->n_tl_at;
